@@ -1,0 +1,118 @@
+"""`flask questionnaire ...`: check files, score answer sets, print the JSON Schema.
+
+These commands need no application: they work on files alone, so that an invalid
+questionnaire (which stops the app from starting) can still be checked.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .questionnaire import QuestionnaireError, check_file, load_questionnaire
+from .questionnaire.loader import summary
+from .questionnaire.schema import partners_schema, questionnaire_schema
+from .questionnaire.scoring import hidden_questions, read_answers, score_assessment
+
+
+@click.group("questionnaire")
+def questionnaire_cli() -> None:
+    """Check questionnaires and partner directories, and try out scoring."""
+
+
+@questionnaire_cli.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Validate questionnaire and partner files; print every problem, or a summary per file."""
+    results = [check_file(path) for path in paths]
+    problems = sorted({problem for result in results for problem in result.problems})
+    if not problems:
+        for result in results:
+            click.echo(summary(result))
+        return
+    for problem in problems:
+        click.echo(str(problem))
+    failed = sum(1 for result in results if result.problems)
+    noun = "problem" if len(problems) == 1 else "problems"
+    click.echo(f"{len(problems)} {noun} in {failed} of {len(results)} files checked", err=True)
+    raise SystemExit(1)
+
+
+@questionnaire_cli.command("score")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "answers_path", metavar="ANSWERS.json", type=click.Path(dir_okay=False, path_type=Path)
+)
+def score_command(path: Path, answers_path: Path) -> None:
+    """Print the scores of an answer set as JSON."""
+    try:
+        questionnaire = load_questionnaire(path)
+    except QuestionnaireError as error:
+        _fail(*(str(problem) for problem in error.problems))
+    document = _read_json(answers_path)
+    raw: dict[str, dict[str, Any]] = {}
+    messages = []
+    for section in ("profile", "answers"):
+        value = document.get(section, {})
+        if not isinstance(value, dict):
+            messages.append(
+                f"{answers_path}: {section}: must be an object of question ids to answers"
+            )
+            value = {}
+        raw[section] = value
+    profile_ids = {question.id for question in questionnaire.profile}
+    answers, problems = read_answers(questionnaire, {**raw["profile"], **raw["answers"]})
+    for problem in problems:
+        section = "profile" if problem.question_id in raw["profile"] else "answers"
+        messages.append(f"{answers_path}: {section}.{problem.question_id}: {problem.message}")
+    for section, expected in (("profile", True), ("answers", False)):
+        for question_id in raw[section]:
+            if (
+                question_id in questionnaire.question_index
+                and (question_id in profile_ids) != expected
+            ):
+                where = "the profile" if expected else "answers"
+                messages.append(f"{answers_path}: {section}.{question_id}: belongs in {where}")
+    if messages:
+        _fail(*messages)
+    for question_id in hidden_questions(questionnaire, answers):
+        if question_id in answers:
+            click.echo(
+                f"note: the answer to {question_id!r} is ignored: its condition hides it", err=True
+            )
+    result = score_assessment(questionnaire, answers)
+    click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        _fail(f"{path}: cannot read the file: {error.strerror or error}")
+    except UnicodeDecodeError:
+        _fail(f"{path}: the file is not valid UTF-8 text")
+    except json.JSONDecodeError as error:
+        _fail(f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}")
+    if not isinstance(document, dict):
+        _fail(f'{path}: expected an object such as {{"profile": {{...}}, "answers": {{...}}}}')
+    unknown = sorted(set(document) - {"profile", "answers"})
+    if unknown:
+        _fail(f"{path}: unknown key {unknown[0]!r}; the keys are profile and answers")
+    return document
+
+
+def _fail(*lines: str) -> NoReturn:
+    for line in lines:
+        click.echo(line, err=True)
+    raise SystemExit(1)
+
+
+@questionnaire_cli.command("schema")
+@click.option("--partners", is_flag=True, help="The schema of partner directory files instead.")
+def schema_command(partners: bool) -> None:
+    """Print the JSON Schema of questionnaire files (or partner files) for editors."""
+    schema = partners_schema() if partners else questionnaire_schema()
+    click.echo(json.dumps(schema, indent=2, ensure_ascii=False))

@@ -1,0 +1,30 @@
+"""The questionnaire core: format, validation, conditions, scoring and matching. No Flask here."""
+
+from __future__ import annotations
+
+from .loader import CheckResult, check_file, load_directory, load_questionnaire
+from .models import Dimension, Level, Questionnaire, Recommendation
+from .partners import Partner, PartnerDirectory, Topic
+from .problems import Problem, QuestionnaireError
+from .questions import QUESTION_TYPES, AnswerError, QuestionBase
+from .text import Text
+
+__all__ = [
+    "QUESTION_TYPES",
+    "AnswerError",
+    "CheckResult",
+    "Dimension",
+    "Level",
+    "Partner",
+    "PartnerDirectory",
+    "Problem",
+    "QuestionBase",
+    "Questionnaire",
+    "QuestionnaireError",
+    "Recommendation",
+    "Text",
+    "Topic",
+    "check_file",
+    "load_directory",
+    "load_questionnaire",
+]

@@ -1,0 +1,227 @@
+"""Loading questionnaire and partner files: read, validate, and report every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from .base import Finding
+from .checks import check_outline, check_text_languages
+from .models import Questionnaire
+from .outline import Outline, build_outline, iter_texts
+from .partners import Partner, PartnerDirectory
+from .problems import DocPath, Problem, QuestionnaireError
+from .questions import SingleQuestion
+from .structure import validate
+from .yamlsource import LoadedYaml, SourceMap, load_yaml
+
+
+@dataclass
+class CheckResult:
+    """The outcome of checking one file: the object when it is valid, and every problem."""
+
+    path: str
+    kind: str
+    value: Questionnaire | PartnerDirectory | None
+    problems: list[Problem]
+
+    def __post_init__(self) -> None:
+        self.problems = sorted(set(self.problems))
+
+
+def load_questionnaire(path: Path | str) -> Questionnaire:
+    """Load a valid questionnaire with its partner directory, or raise QuestionnaireError."""
+    result = check_questionnaire(path)
+    if result.problems or not isinstance(result.value, Questionnaire):
+        raise QuestionnaireError(result.problems)
+    return result.value
+
+
+def load_directory(path: Path | str) -> PartnerDirectory:
+    """Load a valid partner directory, or raise QuestionnaireError."""
+    result = check_directory(path)
+    if result.problems or not isinstance(result.value, PartnerDirectory):
+        raise QuestionnaireError(result.problems)
+    return result.value
+
+
+def check_file(path: Path | str) -> CheckResult:
+    """Check a questionnaire or a partner directory, telling them apart by their content."""
+    loaded = load_yaml(path)
+    if _looks_like_directory(loaded.data):
+        return _check_directory(loaded)[0]
+    return _check_questionnaire(loaded)
+
+
+def check_questionnaire(path: Path | str) -> CheckResult:
+    """Check a questionnaire file and the partner directory it names."""
+    return _check_questionnaire(load_yaml(path))
+
+
+def check_directory(path: Path | str) -> CheckResult:
+    """Check a partner directory file on its own."""
+    return _check_directory(load_yaml(path))[0]
+
+
+def _looks_like_directory(data: Any) -> bool:
+    return isinstance(data, list) or (
+        isinstance(data, dict)
+        and "partners" in data
+        and "dimensions" not in data
+        and "id" not in data
+    )
+
+
+def _check_questionnaire(loaded: LoadedYaml) -> CheckResult:
+    problems = list(loaded.problems)
+    questionnaire = _validate_questionnaire(loaded, problems)
+    valid = questionnaire if questionnaire is not None and not problems else None
+    return CheckResult(loaded.source.file, "questionnaire", valid, problems)
+
+
+def _validate_questionnaire(loaded: LoadedYaml, problems: list[Problem]) -> Questionnaire | None:
+    data, source = loaded.data, loaded.source
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        problems.append(
+            source.problem((), "a questionnaire must be a mapping (id, version, levels, ...)")
+        )
+        return None
+    questionnaire, structural = validate(Questionnaire, data, source)
+    problems.extend(structural)
+    outline = build_outline(data)
+    directory, locate = _partner_directory(outline, source, problems)
+    problems.extend(
+        source.problem(path, message) for path, message in check_outline(outline, directory)
+    )
+    if directory is not None and locate is not None:
+        findings = _check_directory_against(directory, outline)
+        problems.extend(locate(path, message) for path, message in findings)
+    return questionnaire.with_directory(directory) if questionnaire is not None else None
+
+
+def _partner_directory(
+    outline: Outline, source: SourceMap, problems: list[Problem]
+) -> tuple[PartnerDirectory | None, _Locator | None]:
+    if outline.partners_file is None:
+        return None, None
+    path = Path(source.file).parent / outline.partners_file
+    if not path.is_file():
+        message = (
+            f"the partner directory {outline.partners_file!r} does not exist next to this file"
+        )
+        problems.append(source.problem(("partners",), message))
+        return None, None
+    result, locate = _check_directory(load_yaml(path))
+    problems.extend(result.problems)
+    directory = result.value if isinstance(result.value, PartnerDirectory) else None
+    return directory, locate
+
+
+#: Turns a path in the partner directory model into a located problem in its file.
+_Locator = Callable[[DocPath, str], Problem]
+
+_PARTNER_LIST = TypeAdapter(tuple[Partner, ...])
+
+
+def _check_directory(loaded: LoadedYaml) -> tuple[CheckResult, _Locator]:
+    data, source = loaded.data, loaded.source
+    bare_list = isinstance(data, list)
+
+    def locate(path: DocPath, message: str) -> Problem:
+        if bare_list and path[:1] == ("partners",):
+            path = path[1:]
+        return source.problem(path, message)
+
+    problems = list(loaded.problems)
+    directory: PartnerDirectory | None = None
+    if bare_list:
+        partners, structural = validate(_PARTNER_LIST, data, source)
+        directory = PartnerDirectory(partners=partners) if partners is not None else None
+        problems.extend(structural)
+    elif isinstance(data, dict):
+        directory, structural = validate(PartnerDirectory, data, source)
+        problems.extend(structural)
+    elif data is not None:
+        problems.append(source.problem((), "a partner directory must be a list of partners"))
+    if directory is not None:
+        problems.extend(locate(path, message) for path, message in _check_directory_ids(directory))
+    valid = directory if not problems else None
+    return CheckResult(source.file, "partner directory", valid, problems), locate
+
+
+def _check_directory_ids(directory: PartnerDirectory) -> Iterator[Finding]:
+    """Unique ids, and partner topics that the directory declares (when it declares any)."""
+    seen_topics: set[str] = set()
+    for index, topic in enumerate(directory.topics):
+        if topic.id in seen_topics:
+            yield ("topics", index, "id"), f"duplicate topic id {topic.id!r}"
+        seen_topics.add(topic.id)
+    seen_partners: set[str] = set()
+    for index, partner in enumerate(directory.partners):
+        path: DocPath = ("partners", index)
+        if partner.id in seen_partners:
+            yield (*path, "id"), f"duplicate partner id {partner.id!r}"
+        seen_partners.add(partner.id)
+        for key in ("topics", "regions", "sizes", "sectors"):
+            values = getattr(partner, key)
+            for position, value in enumerate(values):
+                if value in values[:position]:
+                    yield (*path, key, position), f"{value!r} is listed twice"
+        if directory.topics:
+            for position, topic in enumerate(partner.topics):
+                if topic not in seen_topics:
+                    message = f"unknown topic {topic!r}; declare it under topics first"
+                    yield (*path, "topics", position), message
+
+
+def _check_directory_against(directory: PartnerDirectory, outline: Outline) -> Iterator[Finding]:
+    """Partner regions and sectors must be options of the profile; texts in every language."""
+    profile = {
+        entry.question.id: entry.question
+        for entry in outline.questions
+        if entry.in_profile and isinstance(entry.question, SingleQuestion)
+    }
+    for index, partner in enumerate(directory.partners):
+        path: DocPath = ("partners", index)
+        for key, question_id in (("regions", "region"), ("sectors", "sector")):
+            question = profile.get(question_id)
+            if question is None:
+                continue
+            options = [option.id for option in question.options]
+            for position, value in enumerate(getattr(partner, key)):
+                if value not in options:
+                    message = f"{value!r} is not an option of the profile question {question_id!r}"
+                    yield (*path, key, position), message
+    languages = outline.declared_languages
+    if languages is not None:
+        for path, text in iter_texts(directory, ()):
+            yield from check_text_languages(path, text, languages)
+
+
+def summary(result: CheckResult) -> str:
+    """A one-line summary of a valid file."""
+    value = result.value
+    if isinstance(value, Questionnaire):
+        questions = sum(len(dimension.questions) for dimension in value.dimensions)
+        parts = [
+            f"questionnaire {value.id!r} version {value.version}",
+            f"{len(value.dimensions)} dimensions",
+            f"{questions} questions",
+            f"{len(value.levels)} levels",
+            f"languages {', '.join(value.all_languages)}",
+        ]
+        if value.directory is not None:
+            parts.append(f"{len(value.directory.partners)} partners")
+        return f"{result.path}: ok: " + ", ".join(parts)
+    if isinstance(value, PartnerDirectory):
+        return (
+            f"{result.path}: ok: partner directory, {len(value.partners)} partners, "
+            f"{len(value.covered_topics)} topics"
+        )
+    return f"{result.path}: invalid"

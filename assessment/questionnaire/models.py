@@ -1,0 +1,145 @@
+"""The questionnaire document: levels, profile, dimensions and their recommendations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from functools import cached_property
+from typing import Literal
+
+from pydantic import Field, PrivateAttr
+
+from .base import Id, Integer, LanguageCode, Model, NonNegative, exact
+from .partners import PartnerDirectory
+from .questions import Question, QuestionBase
+from .text import Text
+
+Effort = Literal["low", "medium", "high"]
+#: Order of efforts in an action plan: quick wins first.
+EFFORT_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
+PROFILE_KEYS = ("sector", "size", "region")
+SIZE_CLASSES = ("micro", "small", "medium", "large")
+
+
+class Level(Model):
+    """A maturity level: every score from `min` up to the next level's `min`."""
+
+    id: Id = Field(description="Id of the level.")
+    min: NonNegative = Field(le=100, description="The lowest score of this level; the first is 0.")
+    label: Text = Field(description="Name of the level.")
+    description: Text | None = Field(None, description="What the level means for a company.")
+
+
+class Recommendation(Model):
+    """Advice given when a dimension's level (or score) matches."""
+
+    levels: tuple[Id, ...] | None = Field(
+        None, min_length=1, description="Level ids at which the recommendation applies."
+    )
+    max_score: NonNegative | None = Field(
+        None, le=100, description="Applies when the dimension's score is at most this."
+    )
+    title: Text | None = Field(None, description="A short headline.")
+    text: Text = Field(description="The advice.")
+    effort: Effort = Field(description="Effort to implement: low, medium or high.")
+    partners: tuple[Id, ...] = Field(
+        (), description="Partner topics this recommendation calls for."
+    )
+
+    def applies(self, score: Fraction, level: Level) -> bool:
+        """Whether the recommendation matches a dimension with this score and level."""
+        if self.levels is not None:
+            return level.id in self.levels
+        return self.max_score is not None and score <= exact(self.max_score)
+
+
+class Dimension(Model):
+    """One area of digital maturity, asked on a page of its own."""
+
+    id: Id = Field(description="Id of the dimension.")
+    title: Text = Field(description="Name of the dimension.")
+    description: Text | None = Field(None, description="What the dimension covers.")
+    weight: NonNegative = Field(1, description="Weight in the overall score; 0: not counted.")
+    questions: tuple[Question, ...] = Field(min_length=1, description="The questions of this page.")
+    recommendations: tuple[Recommendation, ...] = Field((), description="Advice by level or score.")
+
+    @property
+    def weight_value(self) -> Fraction:
+        """The weight as an exact number."""
+        return exact(self.weight)
+
+
+class Questionnaire(Model):
+    """A questionnaire as written in YAML, validated."""
+
+    id: Id = Field(description="Stable identity of the questionnaire.")
+    version: Integer = Field(ge=1, description="Bump when questions or scoring change.")
+    language: LanguageCode = Field(description="Default language.")
+    languages: tuple[LanguageCode, ...] | None = Field(
+        None, min_length=1, description="Every language the texts are given in; default: language."
+    )
+    title: Text = Field(description="Title of the questionnaire.")
+    description: Text | None = Field(None, description="Introduction shown before starting.")
+    partners: str | None = Field(
+        None, min_length=1, description="Partner directory file, relative to this file."
+    )
+    levels: tuple[Level, ...] = Field(
+        min_length=1, description="Maturity levels, ascending from 0."
+    )
+    profile: tuple[Question, ...] = Field(
+        (),
+        description="Company profile questions, never scored; sector, size, region are special.",
+    )
+    dimensions: tuple[Dimension, ...] = Field(min_length=1, description="The scored areas.")
+
+    _directory: PartnerDirectory | None = PrivateAttr(None)
+
+    @property
+    def all_languages(self) -> tuple[str, ...]:
+        """The declared languages, the default first."""
+        declared = self.languages or (self.language,)
+        return (self.language, *(code for code in declared if code != self.language))
+
+    @property
+    def directory(self) -> PartnerDirectory | None:
+        """The partner directory loaded with this questionnaire, if it names one."""
+        return self._directory
+
+    def with_directory(self, directory: PartnerDirectory | None) -> Questionnaire:
+        """Attach the partner directory that `partners` names."""
+        self._directory = directory
+        return self
+
+    @cached_property
+    def questions(self) -> tuple[QuestionBase, ...]:
+        """Every question in order: the profile, then each dimension."""
+        return (*self.profile, *(q for dimension in self.dimensions for q in dimension.questions))
+
+    @cached_property
+    def question_index(self) -> dict[str, QuestionBase]:
+        """Every question by id."""
+        return {question.id: question for question in self.questions}
+
+    @cached_property
+    def dimension_index(self) -> dict[str, Dimension]:
+        """Every dimension by id."""
+        return {dimension.id: dimension for dimension in self.dimensions}
+
+    @cached_property
+    def level_index(self) -> dict[str, Level]:
+        """Every level by id."""
+        return {level.id: level for level in self.levels}
+
+    def level_for(self, score: Fraction) -> Level:
+        """The last level whose `min` is at most the score."""
+        found = self.levels[0]
+        for level in self.levels:
+            if exact(level.min) <= score:
+                found = level
+        return found
+
+    def iter_recommendations(self) -> Iterator[tuple[Dimension, Recommendation]]:
+        """Every recommendation with its dimension, in document order."""
+        for dimension in self.dimensions:
+            for recommendation in dimension.recommendations:
+                yield dimension, recommendation
