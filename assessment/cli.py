@@ -74,7 +74,7 @@ def score_command(path: Path, answers_path: Path) -> None:
                 question_id in questionnaire.question_index
                 and (question_id in profile_ids) != expected
             ):
-                where = "the profile" if expected else "answers"
+                where = "answers" if expected else "the profile"
                 messages.append(f"{answers_path}: {section}.{question_id}: belongs in {where}")
     if messages:
         _fail(*messages)

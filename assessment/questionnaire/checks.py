@@ -8,7 +8,7 @@ from .base import Finding
 from .models import PROFILE_KEYS, SIZE_CLASSES
 from .outline import Outline, QuestionEntry
 from .partners import PartnerDirectory
-from .problems import DocPath
+from .problems import KEY, DocPath
 from .questions import QuestionBase, SingleQuestion
 from .text import Text
 
@@ -63,7 +63,7 @@ def check_text_languages(
         yield path, f"the text is missing the language {names}; give every declared language"
     for language in sorted(given - set(languages)):
         declared = ", ".join(languages)
-        yield (*path, language), f"{language!r} is not a declared language ({declared})"
+        yield (*path, language, KEY), f"{language!r} is not a declared language ({declared})"
 
 
 def _check_levels(outline: Outline) -> Iterator[Finding]:

@@ -26,11 +26,17 @@ class CheckResult:
 
     path: str
     kind: str
-    value: Questionnaire | PartnerDirectory | None
+    #: The file's content when its structure is valid, even if other problems remain.
+    parsed: Questionnaire | PartnerDirectory | None
     problems: list[Problem]
 
     def __post_init__(self) -> None:
         self.problems = sorted(set(self.problems))
+
+    @property
+    def value(self) -> Questionnaire | PartnerDirectory | None:
+        """The file's content when it has no problem at all."""
+        return None if self.problems else self.parsed
 
 
 def load_questionnaire(path: Path | str) -> Questionnaire:
@@ -79,8 +85,7 @@ def _looks_like_directory(data: Any) -> bool:
 def _check_questionnaire(loaded: LoadedYaml) -> CheckResult:
     problems = list(loaded.problems)
     questionnaire = _validate_questionnaire(loaded, problems)
-    valid = questionnaire if questionnaire is not None and not problems else None
-    return CheckResult(loaded.source.file, "questionnaire", valid, problems)
+    return CheckResult(loaded.source.file, "questionnaire", questionnaire, problems)
 
 
 def _validate_questionnaire(loaded: LoadedYaml, problems: list[Problem]) -> Questionnaire | None:
@@ -119,7 +124,7 @@ def _partner_directory(
         return None, None
     result, locate = _check_directory(load_yaml(path))
     problems.extend(result.problems)
-    directory = result.value if isinstance(result.value, PartnerDirectory) else None
+    directory = result.parsed if isinstance(result.parsed, PartnerDirectory) else None
     return directory, locate
 
 
@@ -151,8 +156,7 @@ def _check_directory(loaded: LoadedYaml) -> tuple[CheckResult, _Locator]:
         problems.append(source.problem((), "a partner directory must be a list of partners"))
     if directory is not None:
         problems.extend(locate(path, message) for path, message in _check_directory_ids(directory))
-    valid = directory if not problems else None
-    return CheckResult(source.file, "partner directory", valid, problems), locate
+    return CheckResult(source.file, "partner directory", directory, problems), locate
 
 
 def _check_directory_ids(directory: PartnerDirectory) -> Iterator[Finding]:

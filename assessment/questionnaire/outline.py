@@ -128,7 +128,7 @@ def iter_texts(value: Any, path: DocPath) -> Iterator[tuple[DocPath, Text]]:
         yield path, value
     elif isinstance(value, Model):
         for name in value.model_fields_set:
-            key = value.model_fields[name].alias or name
+            key = type(value).model_fields[name].alias or name
             yield from iter_texts(getattr(value, name), (*path, key))
     elif isinstance(value, tuple):
         for index, item in enumerate(value):

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 #: A location inside a parsed document: mapping keys and list indices from the root.
 DocPath = tuple[str | int, ...]
 
+#: Appended to a path, points a problem at the mapping key rather than at its value.
+KEY = "<key>"
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

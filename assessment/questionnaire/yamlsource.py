@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import DocPath, Problem
+from .problems import KEY, DocPath, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -23,6 +23,8 @@ _FLOAT = "tag:yaml.org,2002:float"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
 _SCALAR_TAGS = {_STR, _BOOL, _INT, _FLOAT, _NULL}
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 
 
 class _Loader(yaml.SafeLoader):
@@ -84,7 +86,9 @@ class SourceMap:
         return text or "document"
 
     def problem(self, path: DocPath, message: str, *, key: bool = False) -> Problem:
-        """A problem located at the node at ``path``."""
+        """A problem located at the node at ``path`` (at its key when the path ends in KEY)."""
+        if path[-1:] == (KEY,):
+            path, key = path[:-1], True
         mark = self.mark(path, key=key)
         return Problem(self.file, mark.line, mark.column, self.describe(path), message)
 
@@ -148,6 +152,15 @@ def _syntax_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
     return Problem(name, line, column, "document", f"invalid YAML: {detail}")
 
 
+def _plain(node: Node) -> bool:
+    """Whether a node is a plain mapping, list, text, number, boolean or null."""
+    if isinstance(node, MappingNode):
+        return node.tag == _MAP
+    if isinstance(node, SequenceNode):
+        return node.tag == _SEQ
+    return node.tag in _SCALAR_TAGS
+
+
 def _mark(node: Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -172,13 +185,19 @@ class _Builder:
         if id(node) in self.active:
             self.problems.append(self._problem(node, path, "an alias refers to itself"))
             return None
+        if not _plain(node):
+            message = (
+                f"unsupported YAML tag {node.tag!r}; use plain texts, numbers, lists and mappings"
+            )
+            self.problems.append(self._problem(node, path, message))
+            return None
         self.active.add(id(node))
         try:
             if isinstance(node, MappingNode):
                 return self._mapping(node, path)
             if isinstance(node, SequenceNode):
                 return self._sequence(node, path)
-            return self._scalar(node, path)
+            return self.constructor.construct_object(node)
         finally:
             self.active.discard(id(node))
 
@@ -187,15 +206,6 @@ class _Builder:
         return Problem(
             self.source.file, mark.line, mark.column, self.source.describe(path), message
         )
-
-    def _scalar(self, node: Node, path: DocPath) -> Any:
-        if not isinstance(node, ScalarNode) or node.tag not in _SCALAR_TAGS:
-            message = (
-                f"unsupported YAML tag {node.tag!r}; use plain strings, numbers, lists and mappings"
-            )
-            self.problems.append(self._problem(node, path, message))
-            return None
-        return self.constructor.construct_object(node)
 
     def _sequence(self, node: SequenceNode, path: DocPath) -> list[Any]:
         items = []

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..base import Finding, Flag, Integer, Number, exact
+from ..problems import KEY
 from ..text import Text
 from .base import (
     AnswerError,
@@ -159,7 +160,7 @@ class ScaleQuestion(ChoiceQuestion):
         for point in self.labels:
             if not self.min <= point <= self.max:
                 yield (
-                    ("labels", point),
+                    ("labels", point, KEY),
                     f"{point} is not a point of the scale {self.min}..{self.max}",
                 )
         yield from option_findings(self.options, scored=False, in_profile=in_profile)
