@@ -109,6 +109,13 @@ def _problem(detail: ErrorDetails, data: Any, source: SourceMap, schema: dict[st
     kind = detail["type"]
     if kind == "missing":
         return source.problem(path[:-1], f"missing required key {path[-1]!r}")
+    if kind == "union_tag_not_found" and isinstance(detail["input"], dict):
+        types = ", ".join(QUESTION_TYPES)
+        keys = [str(key) for key in detail["input"]]
+        close = difflib.get_close_matches("type", keys, n=1)
+        if close:
+            message = f"unknown key {close[0]!r}; did you mean 'type'? (one of {types})"
+            return source.problem((*path, close[0]), message, key=True)
     if kind == "extra_forbidden":
         allowed = _allowed_keys(schema, path[:-1], data)
         return source.problem(path, _unknown_key(path[-1], allowed), key=True)

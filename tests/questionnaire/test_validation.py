@@ -123,6 +123,17 @@ def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     assert problem.location == "dimensions[data].questions[q_single].tpye"
 
 
+def test_misspelt_type_is_named(tmp_path: Path) -> None:
+    """Without `type` the question cannot be read; the misspelt key is named."""
+    text = VALID.replace(
+        "        type: single\n        text: {de: Frage",
+        "        tpye: single\n        text: {de: Frage",
+    )
+    problems = check_text(tmp_path, text)
+    assert len(problems) == 1
+    expect(problems, text, "tpye", "unknown key 'tpye'; did you mean 'type'? (one of single,")
+
+
 def test_unknown_key_lists_allowed_keys(tmp_path: Path) -> None:
     """A key with no near match lists what is allowed there."""
     text = VALID.replace("    title: {de: Daten", "    colour: red\n    title: {de: Daten")
