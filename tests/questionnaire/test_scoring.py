@@ -141,7 +141,7 @@ def test_scale_answers_are_point_ids(build_questionnaire: QuestionnaireFactory) 
 
 
 def test_scale_extra_option_is_not_scored(build_questionnaire: QuestionnaireFactory) -> None:
-    """ "Don't know" on a scale leaves the question out of its dimension's score."""
+    """A "don't know" on a scale leaves the question out of its dimension's score."""
     questionnaire = build_questionnaire(
         [
             {
@@ -252,7 +252,7 @@ def test_multi_answer_is_kept_in_option_order(build_questionnaire: Questionnaire
 
 
 def test_exclusive_option_cannot_be_combined(build_questionnaire: QuestionnaireFactory) -> None:
-    """ "None of these" together with another option is refused, alone it is accepted."""
+    """Choosing "none of these" with another option is refused; alone it is accepted."""
     questionnaire = build_questionnaire([NEGATIVE_MULTI])
     answers, problems = read_answers(questionnaire, {"m": ["a", "keine"]})
     assert answers == {}
@@ -317,10 +317,9 @@ def test_matrix_on_offset_scores(build_questionnaire: QuestionnaireFactory) -> N
             }
         ]
     )
+    result = assess(questionnaire, {"x": {"r1": "o2", "r2": "o5"}})
     # r1: (2 - 1) / 4 = 25 %, r2: 100 %
-    assert assess(questionnaire, {"x": {"r1": "o2", "r2": "o5"}}).dimension("d").score == Fraction(
-        125, 2
-    )
+    assert result.dimension("d").score == Fraction(125, 2)
 
 
 def test_matrix_answer_and_completeness(build_questionnaire: QuestionnaireFactory) -> None:
@@ -389,7 +388,7 @@ def test_number_scores_the_band_with_the_largest_min_not_above_the_answer(
     raw: Any,
     expected: Fraction,
 ) -> None:
-    """A number scores its band like a single choice; an answer on a boundary is in the upper band."""
+    """A number scores its band like a single choice; a boundary answer is in the upper band."""
     questionnaire = build_questionnaire([question])
     assert assess(questionnaire, {"n": raw}).dimension("d").score == expected
 
@@ -768,7 +767,7 @@ ALL_TYPES = [
     NEGATIVE_MULTI,
     MATRIX,
     {"id": "number", "type": "number", "min": 0, "max": 100, "bands": BANDED["bands"]},
-    {"id": "text", "type": "text", "max_length": 10},
+    {"id": "text", "type": "text", "max_length": 12},
 ]
 
 
@@ -790,11 +789,17 @@ ALL_TYPES = [
         ("x", ["r1"], "wrong_type"),
         ("number", -1, "too_small"),
         ("number", "100,5", "too_large"),
+        # JSON reads whole numbers of any size: 10**400 must be refused, not crash
+        pytest.param("number", 10**400, "too_large", id="number-huge-int"),
+        pytest.param("number", -(10**400), "too_small", id="number-huge-negative-int"),
         ("number", "zwölf", "not_a_number"),
         ("number", "1.000,5", "not_a_number"),
+        # one thousand in German, one in English: refused rather than guessed
+        ("number", "1.000", "ambiguous_number"),
+        ("number", "2,500", "ambiguous_number"),
         ("number", True, "not_a_number"),
         ("number", [1], "not_a_number"),
-        ("text", "x" * 11, "too_long"),
+        ("text", "x" * 13, "too_long"),
         ("text", 42, "wrong_type"),
     ],
 )
@@ -803,9 +808,11 @@ def test_answers_that_do_not_fit(
 ) -> None:
     """An answer that does not fit its question is reported, and the other answers are kept."""
     questionnaire = build_questionnaire(ALL_TYPES)
-    answers, problems = read_answers(questionnaire, {question_id: raw, "single": "s1"})
-    if question_id != "single":
-        assert answers == {"single": "s1"}
+    fitting = {
+        key: value for key, value in {"single": "s1", "text": "ok"}.items() if key != question_id
+    }
+    answers, problems = read_answers(questionnaire, {**fitting, question_id: raw})
+    assert answers == fitting
     assert [(p.question_id, p.code) for p in problems] == [(question_id, code)]
     assert problems[0].message
 
@@ -816,9 +823,11 @@ def test_answers_that_do_not_fit(
         ("number", "12,5", 12.5),
         ("number", " 7 ", 7),
         ("number", "0,5", 0.5),
+        ("number", "0.125", 0.125),
+        ("number", "12.50", 12.5),
         ("number", 3.0, 3),
         ("number", 100, 100),
-        ("text", "  zehn Zeichen  ", "zehn Zeichen"[:10]),
+        ("text", "  genau zwölf!  ", "genau zwölf!"),
         ("text", "a\r\nb", "a\nb"),
         ("x", {"r2": "ja", "r1": "nein"}, {"r1": "nein", "r2": "ja"}),
     ],

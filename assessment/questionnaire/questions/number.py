@@ -15,6 +15,10 @@ from ..text import Text
 from .base import AnswerError, WeightedQuestion, describe_value, is_blank, percent, register
 
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
+#: "1.000" is one thousand in German and one in English: refuse rather than guess.
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:[.,]\d{3})+$")
+#: Answers beyond this magnitude are refused: no real figure is that large, and floats lose digits.
+LARGEST_ANSWER = 10**15
 
 
 class Band(Model):
@@ -30,14 +34,20 @@ def parse_number(raw: Any) -> int | float:
         raise AnswerError("not_a_number", f"expects a number, not {describe_value(raw)}")
     if isinstance(raw, str):
         text = raw.strip()
+        if _AMBIGUOUS.match(text):
+            message = f"{text!r} is ambiguous; write it without a thousands separator"
+            raise AnswerError("ambiguous_number", message, value=text)
         if not _NUMBER.match(text):
             raise AnswerError("not_a_number", f"{text!r} is not a number", value=text)
         raw = float(text.replace(",", "."))
-    if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
-            raise AnswerError("not_a_number", "expects a finite number")
-        if raw.is_integer():
-            return int(raw)
+    if raw != raw:
+        raise AnswerError("not_a_number", "expects a number, not NaN")
+    if raw >= LARGEST_ANSWER:
+        raise AnswerError("too_large", "the number is too large", max=LARGEST_ANSWER)
+    if raw <= -LARGEST_ANSWER:
+        raise AnswerError("too_small", "the number is too small", min=-LARGEST_ANSWER)
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
     return raw
 
 
