@@ -63,7 +63,7 @@ class Dimension(Model):
     questions: tuple[Question, ...] = Field(min_length=1, description="The questions of this page.")
     recommendations: tuple[Recommendation, ...] = Field((), description="Advice by level or score.")
 
-    @property
+    @cached_property
     def weight_value(self) -> Fraction:
         """The weight as an exact number."""
         return exact(self.weight)
@@ -130,11 +130,15 @@ class Questionnaire(Model):
         """Every level by id."""
         return {level.id: level for level in self.levels}
 
+    @cached_property
+    def _level_starts(self) -> tuple[tuple[Fraction, Level], ...]:
+        return tuple((exact(level.min), level) for level in self.levels)
+
     def level_for(self, score: Fraction) -> Level:
         """The last level whose `min` is at most the score."""
         found = self.levels[0]
-        for level in self.levels:
-            if exact(level.min) <= score:
+        for start, level in self._level_starts:
+            if start <= score:
                 found = level
         return found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import Field
@@ -85,8 +86,11 @@ def not_an_option(choice: str, allowed: list[str]) -> AnswerError:
 
 def percent(value: Fraction, low: Fraction, high: Fraction) -> Fraction:
     """``value`` on the scale from ``low`` (0) to ``high`` (100), clamped to [0, 100]."""
-    share = (value - low) / (high - low)
-    return min(max(share, Fraction(0)), Fraction(1)) * 100
+    if value <= low:
+        return Fraction(0)
+    if value >= high:
+        return Fraction(100)
+    return (value - low) * 100 / (high - low)
 
 
 class QuestionBase(Model):
@@ -149,7 +153,7 @@ class WeightedQuestion(QuestionBase):
         1, description="Weight within the dimension; 0 means asked but not scored."
     )
 
-    @property
+    @cached_property
     def weight_value(self) -> Fraction:
         """The weight of this question in its dimension (0: asked but not scored)."""
         return exact(self.weight)
@@ -172,7 +176,7 @@ class Option(Model):
         description="Points for this option; null excludes the answer from scoring.",
     )
 
-    @property
+    @cached_property
     def score_value(self) -> Fraction | None:
         """The score as an exact number, or None for an option that is not scored."""
         return None if self.score is None else exact(self.score)

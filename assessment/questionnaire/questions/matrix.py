@@ -33,6 +33,11 @@ class Row(Model):
     text: Text = Field(description="The row as shown to the respondent.")
     weight: NonNegative = Field(1, description="Weight of the row within the question.")
 
+    @cached_property
+    def weight_value(self) -> Fraction:
+        """The weight as an exact number."""
+        return exact(self.weight)
+
 
 @register("matrix")
 class MatrixQuestion(WeightedQuestion):
@@ -100,7 +105,7 @@ class MatrixQuestion(WeightedQuestion):
         total = weights = Fraction(0)
         for row_id, choice in answer.items():
             value = self.option_index[choice].score_value
-            weight = exact(self.row_index[row_id].weight)
+            weight = self.row_index[row_id].weight_value
             if value is None or weight == 0:
                 continue
             total += percent(value, *self.score_range) * weight
