@@ -3,16 +3,29 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PO_FILES := $(wildcard assessment/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean translations extract
 
-run: $(STAMP)
+run: $(STAMP) translations
 	$(BIN)/flask questionnaire check questionnaires/*.yaml
+	$(BIN)/flask --app wsgi db upgrade
 	@echo "Digital-Check: open http://127.0.0.1:5000 (stop with Ctrl+C)"
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
-test: $(STAMP) lint
+test: $(STAMP) translations lint
 	$(BIN)/python -m pytest
+
+translations: $(STAMP) $(MO_FILES)
+
+assessment/translations/%/LC_MESSAGES/messages.mo: assessment/translations/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# Collect every translatable string into the catalogue and merge it into each language.
+extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o assessment/translations/messages.pot --no-location --sort-output assessment templates
+	$(BIN)/pybabel update -i assessment/translations/messages.pot -d assessment/translations --no-fuzzy-matching
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

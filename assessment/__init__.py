@@ -9,25 +9,36 @@ from typing import Any
 
 from flask import Flask
 
-from . import catalogue, views
+from . import catalogue, errors, i18n, views
+from .config import config_from_env
+from .extensions import csrf, db, migrate
+from .survey import views as survey_views
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Create the application; refuses to start when a questionnaire file is invalid."""
+    """Create the application; refuses to start with an invalid questionnaire or configuration."""
     app = Flask(
         __name__,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    app.config.from_mapping(
-        SECRET_KEY=os.environ.get("SECRET_KEY", "dev"),
-        QUESTIONNAIRE_DIR=os.environ.get("QUESTIONNAIRE_DIR", str(PROJECT_ROOT / "questionnaires")),
-    )
+    app.config.from_mapping(config_from_env(os.environ, app.instance_path, PROJECT_ROOT))
     if test_config is not None:
         app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    i18n.init_app(app)
     catalogue.init_app(app)
+    errors.init_app(app)
     views.init_app(app)
+    survey_views.init_app(app)
     return app

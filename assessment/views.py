@@ -1,8 +1,12 @@
-"""The landing page and the health check."""
+"""The landing page, the language switch and the health check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from .catalogue import questionnaires
 
@@ -11,8 +15,28 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index() -> str:
-    """The landing page: the questionnaires on offer."""
-    return render_template("index.html", questionnaires=list(questionnaires().values()))
+    """The landing page: what the check is, and a button to start it."""
+    return render_template(
+        "index.html", questionnaires=list(questionnaires().values()), form=FlaskForm()
+    )
+
+
+@bp.post("/language")
+def language() -> Response:
+    """Switch the language of the pages, then return to the page the switch was used on."""
+    chosen = request.form.get("language", "")
+    if chosen not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["language"] = chosen
+    return redirect(_local_path(request.form.get("next", "")))
+
+
+def _local_path(target: str) -> str:
+    """Only paths on this site are followed, never another host."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
 
 
 @bp.get("/healthz")

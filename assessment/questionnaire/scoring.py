@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .conditions import evaluate
+from .conditions import Condition, evaluate
 from .models import Dimension, Level, Questionnaire
 from .questions import AnswerError, QuestionBase
 
@@ -47,16 +47,23 @@ def read_answers(
     return answers, problems
 
 
-def is_shown(
-    question: QuestionBase, answers: Mapping[str, Any], questionnaire: Questionnaire
+def condition_holds(
+    condition: Condition | None, answers: Mapping[str, Any], questionnaire: Questionnaire
 ) -> bool:
-    """Whether a question is asked, given the (visible) answers to earlier questions."""
+    """Whether a condition holds for the (visible) answers; no condition always holds."""
     index = questionnaire.question_index
 
     def matches(question_id: str, answer: Any, values: frozenset[str]) -> bool:
         return index[question_id].matches(answer, values)
 
-    return evaluate(question.show_if, answers.get, matches)
+    return evaluate(condition, answers.get, matches)
+
+
+def is_shown(
+    question: QuestionBase, answers: Mapping[str, Any], questionnaire: Questionnaire
+) -> bool:
+    """Whether a question is asked, given the (visible) answers to earlier questions."""
+    return condition_holds(question.show_if, answers, questionnaire)
 
 
 def visible_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Answers:

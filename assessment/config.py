@@ -1,0 +1,56 @@
+"""Configuration from environment variables, with development defaults that need nothing set."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("development", "production")
+DEV_SECRET = "dev-only-secret-do-not-use-in-production"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration the app can run with."""
+
+
+def config_from_env(
+    environ: Mapping[str, str], instance_path: str, project_root: Path
+) -> dict[str, Any]:
+    """Settings read from the environment; production refuses to run without a secret key."""
+    environment = environ.get("DIGITALCHECK_ENV", "development")
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(
+            f"DIGITALCHECK_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}"
+        )
+    secret = environ.get("SECRET_KEY", "")
+    if environment == "production" and len(secret) < 32:
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production, "
+            'e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    database = (
+        environ.get("DATABASE_URL") or f"sqlite:///{os.path.join(instance_path, 'digitalcheck.db')}"
+    )
+    return {
+        "ENVIRONMENT": environment,
+        "SECRET_KEY": secret or DEV_SECRET,
+        "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database),
+        "QUESTIONNAIRE_DIR": environ.get("QUESTIONNAIRE_DIR", str(project_root / "questionnaires")),
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+        "BABEL_DEFAULT_LOCALE": "de",
+        "LANGUAGES": ("de", "en"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": environment == "production",
+    }
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the postgres:// scheme that some hosting platforms still hand out."""
+    if url.startswith("postgres://"):
+        return "postgresql://" + url.removeprefix("postgres://")
+    return url

@@ -1,0 +1,52 @@
+"""Friendly error pages in the site's layout for every failure a user can meet."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+TITLES = {
+    400: _l("The request could not be processed"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("This action is not possible here"),
+    413: _l("Too much data"),
+    500: _l("Something went wrong on our side"),
+}
+
+EXPLANATIONS = {
+    400: _l("The form could not be read. Please go back, reload the page and try again."),
+    403: _l("You are not allowed to open this page."),
+    404: _l("The page you asked for does not exist. Check the address, or start again."),
+    405: _l("This page cannot be used this way. Please start again from the home page."),
+    413: _l("The form sent more data than allowed. Please shorten your answers and try again."),
+    500: _l("The page could not be shown. Please try again in a moment; saved answers are safe."),
+}
+
+CSRF_DETAIL = _l(
+    "The form has expired or was not sent from this site. Reload the page and try again."
+)
+
+
+def handle_http_error(error: HTTPException) -> tuple[str, int]:
+    """Render an HTTP error (unhandled exceptions arrive here as 500) in the site's layout."""
+    code = error.code if error.code in TITLES else 500
+    # Our own abort() calls give a specific description; Werkzeug's generic ones are not shown.
+    detail = error.description if error.description != type(error).description else None
+    if isinstance(error, CSRFError):
+        detail = CSRF_DETAIL
+    page = render_template(
+        "errors/error.html",
+        code=code,
+        title=TITLES[code],
+        explanation=EXPLANATIONS[code],
+        detail=detail,
+    )
+    return page, code
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handler."""
+    app.register_error_handler(HTTPException, handle_http_error)

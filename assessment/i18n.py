@@ -1,0 +1,35 @@
+"""Languages: German by default, English on request; the choice is kept in the session."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, session
+from flask_babel import get_locale
+
+from .extensions import babel
+from .questionnaire import Text
+
+
+def select_locale() -> str:
+    """The language chosen in this session, else the default (German)."""
+    chosen = session.get("language")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """The language code of the current request, such as de or en."""
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel to the app, with translations in assessment/translations."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.filters["t"] = localize
+
+
+def localize(text: Text | None) -> str:
+    """A questionnaire text in the current language (or its default language)."""
+    return text.get(current_language()) if text is not None else ""

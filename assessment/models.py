@@ -1,0 +1,139 @@
+"""Database models: pinned questionnaire versions, assessments and their answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+STATUSES = ("in_progress", "submitted")
+
+
+def utcnow() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+class QuestionnaireVersion(db.Model):
+    """The exact questionnaire (and partner directory) an assessment was answered with."""
+
+    __tablename__ = "questionnaire_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The questionnaire's `id` in its YAML file.
+    questionnaire_id: Mapped[str] = mapped_column(String(100), index=True)
+    #: The questionnaire's `version` in its YAML file.
+    version: Mapped[int]
+    #: SHA-256 of the snapshot: identifies the content, whatever the version number says.
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The parsed questionnaire and partner directory as JSON.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: When this content was first used.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        short = self.content_hash[:8]
+        return f"<QuestionnaireVersion {self.questionnaire_id} v{self.version} {short}>"
+
+
+class Assessment(db.Model):
+    """One company's answers to one questionnaire version, reachable by its resume token."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        Index("ix_assessments_status_submitted_at", "status", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the resume token; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The questionnaire version the answers belong to.
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_versions.id", ondelete="RESTRICT"), index=True
+    )
+    #: in_progress while answering, submitted once the owner has sent the answers.
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    #: The language the owner answered in (de, en).
+    language: Mapped[str] = mapped_column(String(8))
+    #: The company's name, if the owner gave it.
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    #: A contact e-mail address, if the owner gave one.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    #: Consent (a): the anonymised result may count in peer benchmarks.
+    consent_benchmark: Mapped[bool] = mapped_column(default=True)
+    #: Consent (b): the result is shared with the centre's advisors.
+    consent_advisors: Mapped[bool] = mapped_column(default=False)
+    #: Consent (c): recommended partners may be told about the company.
+    consent_partners: Mapped[bool] = mapped_column(default=False)
+    #: The answers to the profile questions sector, size and region, for grouping.
+    sector: Mapped[str | None] = mapped_column(String(100), index=True)
+    size: Mapped[str | None] = mapped_column(String(100), index=True)
+    region: Mapped[str | None] = mapped_column(String(100), index=True)
+    #: When the owner first saved the profile page.
+    profile_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The earlier assessment this one repeats, if any.
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL"), index=True
+    )
+    #: The overall score and level at submission (None if nothing could be scored).
+    overall_score: Mapped[float | None]
+    overall_level: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
+    previous: Mapped[Assessment | None] = relationship(remote_side=[id])
+
+    @property
+    def submitted(self) -> bool:
+        """Whether the answers have been sent and are read-only."""
+        return self.status == "submitted"
+
+    def __repr__(self) -> str:
+        return f"<Assessment {self.id} {self.status}>"
+
+
+class Answer(db.Model):
+    """The normalised answer to one question of an assessment."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id", name="uq_answers_question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The assessment this answer belongs to.
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    #: The question's id in the questionnaire.
+    question_id: Mapped[str] = mapped_column(String(100))
+    #: The answer as the question type normalises it (option id, list, mapping, number, text).
+    value: Mapped[Any] = mapped_column(JSON)
+    #: When the answer was last changed.
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+    def __repr__(self) -> str:
+        return f"<Answer {self.assessment_id}:{self.question_id}>"
+
+
+__all__ = ["Answer", "Assessment", "QuestionnaireVersion"]

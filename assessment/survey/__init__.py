@@ -1,0 +1,1 @@
+"""The respondent's journey: start, profile, one page per dimension, review, submit."""

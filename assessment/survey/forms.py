@@ -1,0 +1,155 @@
+"""Step forms, built per request, and reading a submitted page into answers and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, StringField
+from wtforms.validators import Length, Optional, Regexp
+
+from ..i18n import current_language
+from ..questionnaire import AnswerError, Questionnaire
+from ..questionnaire.questions import MultiQuestion
+from ..questionnaire.scoring import visible_answers
+from .fields import QuestionField
+from .steps import PageQuestion, is_missing
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class ProfileFields(FlaskForm):
+    """The fixed part of the profile page: company, contact and the three consents."""
+
+    company_name = StringField(
+        _l("Company name (optional)"),
+        validators=[Optional(), Length(max=200, message=_l("Please use at most 200 characters."))],
+    )
+    contact_email = EmailField(
+        _l("Contact e-mail (optional)"),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Please use at most 254 characters.")),
+            Regexp(
+                EMAIL_PATTERN,
+                message=_l("Please enter an e-mail address such as name@example.org."),
+            ),
+        ],
+    )
+    consent_benchmark = BooleanField(
+        _l("Include my anonymised result in the comparison with other companies (benchmark).")
+    )
+    consent_advisors = BooleanField(
+        _l("Share my result with the advisors of the digitalisation centre.")
+    )
+    consent_partners = BooleanField(
+        _l("Recommended network partners may be told about my company.")
+    )
+
+
+PROFILE_FIELDS = (
+    "company_name",
+    "contact_email",
+    "consent_benchmark",
+    "consent_advisors",
+    "consent_partners",
+)
+
+
+def build_step_form(page: list[PageQuestion], *, profile: bool) -> type[FlaskForm]:
+    """A fresh form class for one page: a field per shown question (and the profile fields)."""
+    base = ProfileFields if profile else FlaskForm
+
+    class StepForm(base):  # type: ignore[misc, valid-type]
+        pass
+
+    for shown in page:
+        setattr(StepForm, shown.question.id, QuestionField(shown.question))
+    return StepForm
+
+
+@dataclass
+class PageResult:
+    """What a submitted page says: answers by question id (None: no answer) and errors by field."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def read_page(
+    form: FlaskForm,
+    page: list[PageQuestion],
+    questionnaire: Questionnaire,
+    stored: Mapping[str, Any],
+    *,
+    require: bool,
+) -> PageResult:
+    """Read every question of the page; check required answers only when ``require`` is set.
+
+    A question whose condition turns out false (for the answers now given) is ignored,
+    errors included, and its answer dropped.
+    """
+    result = PageResult()
+    for shown in page:
+        question_field: QuestionField = form[shown.question.id]
+        try:
+            result.answers[shown.question.id] = shown.question.read_answer(question_field.data)
+        except AnswerError as error:
+            result.answers[shown.question.id] = None
+            result.errors[shown.question.id] = [answer_message(error, shown.question)]
+    merged = {**stored, **result.answers}
+    merged = {key: value for key, value in merged.items() if value is not None}
+    visible = visible_answers(questionnaire, merged)
+    for shown in page:
+        question = shown.question
+        if question.id not in visible and question.id in merged:
+            result.answers[question.id] = None
+            result.errors.pop(question.id, None)
+        elif (
+            require
+            and question.id not in result.errors
+            and is_missing(question, visible, questionnaire)
+        ):
+            partial = visible.get(question.id) is not None
+            result.errors[question.id] = [
+                _l("Please answer every row.") if partial else _l("Please answer this question.")
+            ]
+    if isinstance(form, ProfileFields):
+        for name in PROFILE_FIELDS:
+            if form[name].errors:
+                result.errors[name] = list(form[name].errors)
+    return result
+
+
+def answer_message(error: AnswerError, question: Any) -> str:
+    """The translated message for an answer the core refused."""
+    params = error.params
+    if error.code == "too_small":
+        return _l("Please enter a number of at least %(min)s.", min=format_decimal(params["min"]))
+    if error.code == "too_large":
+        return _l("Please enter a number of at most %(max)s.", max=format_decimal(params["max"]))
+    if error.code == "too_long":
+        return _l(
+            "Please shorten your answer to at most %(max)s characters (it has %(length)s).",
+            max=params["max_length"],
+            length=params["length"],
+        )
+    if error.code == "exclusive" and isinstance(question, MultiQuestion):
+        label = question.choice_index[params["choice"]].label
+        return _l(
+            '"%(option)s" cannot be combined with other options.',
+            option=label.get(current_language()),
+        )
+    messages = {
+        "not_a_number": _l("Please enter a number, for example 12 or 12,5."),
+        "ambiguous_number": _l(
+            "Please enter the number without a thousands separator, for example 1000."
+        ),
+        "not_a_point": _l("Please choose a point on the scale."),
+        "duplicate": _l("Please choose each option only once."),
+    }
+    return messages.get(error.code, _l("Please choose one of the options shown."))

@@ -1,0 +1,146 @@
+"""Write services of the journey: start, save a page, submit, export and delete an assessment."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from ..extensions import db
+from ..models import Answer, Assessment, utcnow
+from ..questionnaire import Questionnaire
+from ..questionnaire.scoring import AssessmentScore, score_assessment, visible_answers
+from .pinning import pin, pinned_questionnaire
+
+#: Resume tokens are 32 random bytes (256 bits), URL-safe base64: 43 characters.
+TOKEN_BYTES = 32
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+PROFILE_COLUMNS = ("sector", "size", "region")
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a resume token."""
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def start_assessment(questionnaire: Questionnaire, language: str) -> tuple[Assessment, str]:
+    """Create an assessment of the current questionnaire version; returns it and its token."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    assessment = Assessment(
+        token_hash=hash_token(token),
+        questionnaire_version=pin(questionnaire),
+        language=language,
+    )
+    db.session.add(assessment)
+    db.session.commit()
+    return assessment, token
+
+
+def find_assessment(token: str) -> Assessment | None:
+    """The assessment a resume token opens, or None."""
+    if not _TOKEN_SHAPE.match(token):
+        return None
+    return db.session.scalars(select(Assessment).filter_by(token_hash=hash_token(token))).first()
+
+
+def questionnaire_of(assessment: Assessment) -> Questionnaire:
+    """The questionnaire exactly as the assessment was started with."""
+    return pinned_questionnaire(assessment.questionnaire_version)
+
+
+def stored_answers(assessment: Assessment) -> dict[str, Any]:
+    """The assessment's answers by question id."""
+    return {answer.question_id: answer.value for answer in assessment.answers}
+
+
+def save_page(
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    *,
+    language: str,
+    profile: Mapping[str, Any] | None = None,
+) -> None:
+    """Store one page in one transaction; answers to questions now hidden are discarded.
+
+    ``answers`` maps the page's question ids to normalised answers (None removes one);
+    ``profile`` holds the fixed profile fields when the page is the profile.
+    """
+    merged = {**stored_answers(assessment), **answers}
+    kept = visible_answers(questionnaire, {k: v for k, v in merged.items() if v is not None})
+    by_question = {answer.question_id: answer for answer in assessment.answers}
+    for question_id, answer in by_question.items():
+        if question_id not in kept:
+            db.session.delete(answer)
+        elif answer.value != kept[question_id]:
+            answer.value = kept[question_id]
+    for question_id, value in kept.items():
+        if question_id not in by_question:
+            db.session.add(Answer(assessment=assessment, question_id=question_id, value=value))
+    for column in PROFILE_COLUMNS:
+        value = kept.get(column)
+        setattr(assessment, column, value if isinstance(value, str) else None)
+    if profile is not None:
+        for key, value in profile.items():
+            setattr(assessment, key, value)
+        assessment.profile_saved_at = assessment.profile_saved_at or utcnow()
+    assessment.language = language
+    assessment.updated_at = utcnow()
+    db.session.commit()
+
+
+def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
+    """Submit the answers once; a second submit changes nothing. True if this call submitted."""
+    result = score(assessment, questionnaire)
+    statement = (
+        update(Assessment)
+        .where(Assessment.id == assessment.id, Assessment.status == "in_progress")
+        .values(
+            status="submitted",
+            submitted_at=utcnow(),
+            overall_score=float(result.overall) if result.overall is not None else None,
+            overall_level=result.level.id if result.level is not None else None,
+        )
+    )
+    changed = db.session.execute(statement).rowcount
+    db.session.commit()
+    db.session.refresh(assessment)
+    return changed == 1
+
+
+def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentScore:
+    """The scores of the assessment's answers."""
+    return score_assessment(questionnaire, stored_answers(assessment))
+
+
+def delete_assessment(assessment: Assessment) -> None:
+    """Delete the assessment and every answer to it."""
+    db.session.execute(delete(Answer).where(Answer.assessment_id == assessment.id))
+    db.session.delete(assessment)
+    db.session.commit()
+
+
+def export(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, Any]:
+    """Everything stored about the assessment, as JSON data for the owner."""
+    result = score(assessment, questionnaire) if assessment.submitted else None
+    return {
+        "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
+        "status": assessment.status,
+        "language": assessment.language,
+        "created_at": assessment.created_at.isoformat(),
+        "updated_at": assessment.updated_at.isoformat(),
+        "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
+        "company_name": assessment.company_name,
+        "contact_email": assessment.contact_email,
+        "consents": {
+            "benchmark": assessment.consent_benchmark,
+            "advisors": assessment.consent_advisors,
+            "partners": assessment.consent_partners,
+        },
+        "answers": stored_answers(assessment),
+        "result": result.to_json() if result is not None else None,
+    }

@@ -1,0 +1,286 @@
+"""The respondent's pages: start, steps, saved, review, report, export and delete."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..catalogue import questionnaires
+from ..i18n import current_language, localize
+from ..models import Assessment
+from ..questionnaire import Questionnaire
+from ..questionnaire.scoring import display_score, is_shown, visible_answers
+from . import operations
+from .describe import describe_condition
+from .fields import adapter_for, initial_answers
+from .forms import PROFILE_FIELDS, build_step_form, read_page
+from .steps import PageQuestion, Step, first_open_step, is_missing, page_questions, steps
+
+bp = Blueprint("survey", __name__)
+
+ACTIONS = ("next", "back", "save")
+
+
+@bp.post("/assessments")
+def start() -> BaseResponse:
+    """Start a new assessment of the chosen questionnaire."""
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    questionnaire = questionnaires().get(request.form.get("questionnaire", ""))
+    if questionnaire is None:
+        abort(400, _("Please choose one of the questionnaires offered."))
+    _assessment, token = operations.start_assessment(questionnaire, current_language())
+    return redirect(url_for(".step", token=token, number=0))
+
+
+def _load(token: str) -> tuple[Assessment, Questionnaire]:
+    assessment = operations.find_assessment(token)
+    if assessment is None:
+        abort(404, _("This link does not open an assessment. It may have been deleted."))
+    return assessment, operations.questionnaire_of(assessment)
+
+
+@bp.get("/a/<token>")
+def resume(token: str) -> BaseResponse:
+    """Continue where the owner stopped: the first unanswered page, or the review or report."""
+    assessment, questionnaire = _load(token)
+    if assessment.submitted:
+        return redirect(url_for(".report", token=token))
+    answers = operations.stored_answers(assessment)
+    number = first_open_step(questionnaire, answers, assessment.profile_saved_at is not None)
+    if number is None:
+        return redirect(url_for(".review", token=token))
+    return redirect(url_for(".step", token=token, number=number))
+
+
+@bp.route("/a/<token>/step/<int:number>", methods=["GET", "POST"])
+def step(token: str, number: int) -> Any:
+    """One page of the questionnaire: show it, or save it and move on."""
+    assessment, questionnaire = _load(token)
+    if assessment.submitted:
+        flash(
+            _("This assessment has been submitted; its answers can no longer be changed."), "info"
+        )
+        return redirect(url_for(".report", token=token))
+    pages = steps(questionnaire)
+    if not 0 <= number < len(pages):
+        abort(404, _("This step does not exist."))
+    current = pages[number]
+    stored = operations.stored_answers(assessment)
+    page = page_questions(current, questionnaire, stored)
+    form_class = build_step_form(page, profile=current.is_profile)
+    if request.method == "GET":
+        data = initial_answers([shown.question for shown in page], stored)
+        data.update({name: getattr(assessment, name) for name in PROFILE_FIELDS})
+        form = form_class(formdata=None, data=data)
+        return _render_step(assessment, questionnaire, current, page, form, {}, token)
+    action = request.form.get("action", "next")
+    if action not in ACTIONS:
+        abort(400, _("The form was sent with an unknown button."))
+    form = form_class()
+    form.validate()
+    result = read_page(form, page, questionnaire, stored, require=action == "next")
+    if result.errors:
+        return _render_step(
+            assessment, questionnaire, current, page, form, result.errors, token
+        ), 400
+    profile = (
+        {name: _profile_value(form, name) for name in PROFILE_FIELDS}
+        if current.is_profile
+        else None
+    )
+    first_save = current.is_profile and assessment.profile_saved_at is None
+    operations.save_page(
+        assessment, questionnaire, result.answers, language=current_language(), profile=profile
+    )
+    if action == "save":
+        return redirect(url_for(".saved", token=token))
+    if first_save:
+        flash("resume", "resume-link")
+    target = number + 1 if action == "next" else max(number - 1, 0)
+    if target >= len(pages):
+        return redirect(url_for(".review", token=token))
+    return redirect(url_for(".step", token=token, number=target))
+
+
+def _profile_value(form: FlaskForm, name: str) -> Any:
+    value = form[name].data
+    return (value.strip() or None) if isinstance(value, str) else bool(value)
+
+
+def _render_step(
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    current: Step,
+    page: list[PageQuestion],
+    form: FlaskForm,
+    errors: dict[str, list[str]],
+    token: str,
+) -> str:
+    return render_template(
+        "survey/step.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        step=current,
+        total=len(questionnaire.dimensions) + 1,
+        page=page,
+        form=form,
+        errors=errors,
+        summary=_error_summary(errors, page, form),
+        token=token,
+        resume_url=url_for(".resume", token=token, _external=True),
+    )
+
+
+def _error_summary(
+    errors: dict[str, list[str]], page: list[PageQuestion], form: FlaskForm
+) -> list[tuple[str, str, str]]:
+    """(anchor, what, message) for every error, in the order of the page."""
+    questions = {shown.question.id: shown.question for shown in page}
+    order = ["company_name", "contact_email", *questions, *PROFILE_FIELDS[2:]]
+    summary = []
+    for key in order:
+        for message in errors.get(key, ()):
+            if key in questions:
+                summary.append((input_id(key), localize(questions[key].text), message))
+            else:
+                summary.append((form[key].id, str(form[key].label.text), message))
+    return summary
+
+
+@bp.get("/a/<token>/saved")
+def saved(token: str) -> str:
+    """After "save and continue later": the resume link to keep."""
+    assessment, questionnaire = _load(token)
+    return render_template(
+        "survey/saved.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        token=token,
+        resume_url=url_for(".resume", token=token, _external=True),
+    )
+
+
+def _review_rows(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    visible = visible_answers(questionnaire, answers)
+    rows = []
+    for current in steps(questionnaire):
+        shown = [q for q in current.questions if is_shown(q, visible, questionnaire)]
+        rows.append(
+            {
+                "step": current,
+                "questions": [
+                    (q, visible.get(q.id), is_missing(q, visible, questionnaire)) for q in shown
+                ],
+            }
+        )
+    return rows
+
+
+@bp.route("/a/<token>/review", methods=["GET", "POST"])
+def review(token: str) -> Any:
+    """Every answer with a link to change it; submit."""
+    assessment, questionnaire = _load(token)
+    if assessment.submitted:
+        return redirect(url_for(".report", token=token))
+    answers = operations.stored_answers(assessment)
+    rows = _review_rows(questionnaire, answers)
+    missing = [(row["step"], q) for row in rows for q, _answer, gap in row["questions"] if gap]
+    form = FlaskForm()
+    if request.method == "POST":
+        if request.form.get("action") != "submit":
+            abort(400, _("The form was sent with an unknown button."))
+        if form.validate_on_submit() and not missing and assessment.profile_saved_at is not None:
+            operations.submit(assessment, questionnaire)
+            return redirect(url_for(".report", token=token))
+        status = 400
+    else:
+        status = 200
+    page = render_template(
+        "survey/review.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        rows=rows,
+        missing=missing,
+        submitted_too_early=status == 400,
+        form=form,
+        token=token,
+    )
+    return page, status
+
+
+@bp.get("/a/<token>/report")
+def report(token: str) -> Any:
+    """The result of a submitted assessment."""
+    assessment, questionnaire = _load(token)
+    if not assessment.submitted:
+        return redirect(url_for(".review", token=token))
+    result = operations.score(assessment, questionnaire)
+    return render_template(
+        "survey/report.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        result=result,
+        display_score=display_score,
+        token=token,
+    )
+
+
+@bp.get("/a/<token>/export.json")
+def export(token: str) -> Response:
+    """Everything stored about the assessment, as a JSON download."""
+    assessment, questionnaire = _load(token)
+    data = operations.export(assessment, questionnaire)
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    name = f"digital-check-{assessment.created_at:%Y-%m-%d}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/a/<token>/delete", methods=["GET", "POST"])
+def delete(token: str) -> Any:
+    """Ask for confirmation, then delete the assessment and all its answers."""
+    assessment, questionnaire = _load(token)
+    form = FlaskForm()
+    if request.method == "POST" and form.validate_on_submit():
+        operations.delete_assessment(assessment)
+        return render_template("survey/deleted.html")
+    return render_template(
+        "survey/delete.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        form=form,
+        token=token,
+    )
+
+
+def input_id(question_id: str, index: int = 0) -> str:
+    """The id of a question's input: the first is q-ID (error summaries link to it)."""
+    return f"q-{question_id}" if index == 0 else f"q-{question_id}-{index}"
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint and the helpers its templates use."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        input_id=input_id, adapter_for=adapter_for, describe_condition=describe_condition
+    )
