@@ -34,7 +34,7 @@ def language() -> Response:
 def _local_path(target: str) -> str:
     """Only paths on this site are followed, never another host."""
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
         return "/"
     return target
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from assessment import PROJECT_ROOT, create_app
+from assessment.extensions import db
 from assessment.questionnaire import Questionnaire, load_questionnaire
 
 pytest_plugins = ["pytester", "tests.ci_plugin"]
@@ -18,10 +20,28 @@ SAMPLE = SAMPLE_DIR / "digitalcheck.yaml"
 PARTNERS = SAMPLE_DIR / "partners.yaml"
 
 
+def make_app(database: Path, questionnaire_dir: Path = SAMPLE_DIR) -> Flask:
+    """An application on its own SQLite database, with the schema created."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "QUESTIONNAIRE_DIR": str(questionnaire_dir),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SERVER_NAME": "localhost",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    return app
+
+
 @pytest.fixture
-def app() -> Flask:
-    """The application serving the sample questionnaires."""
-    return create_app({"TESTING": True, "QUESTIONNAIRE_DIR": str(SAMPLE_DIR)})
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """The application serving the sample questionnaires, on a fresh database."""
+    app = make_app(tmp_path / "test.db")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ def describe_condition(condition: dict[str, Any], questionnaire: Questionnaire) 
 
 
 def _choice_label(question: QuestionBase, value: str) -> str:
+    label = value
     if isinstance(question, ChoiceQuestion) and value in question.choice_index:
-        return f'"{question.choice_index[value].label.get(current_language())}"'
-    return f'"{value}"'
+        label = question.choice_index[value].label.get(current_language())
+    return _('"%(option)s"', option=label)

@@ -1,0 +1,119 @@
+"""Driving the journey like a browser: forms with their CSRF token, answers for every type."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import TestResponse
+
+from assessment.questionnaire import QuestionBase
+from assessment.questionnaire.questions import (
+    MatrixQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    ScaleQuestion,
+    SingleQuestion,
+    TextQuestion,
+)
+
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+_TOKEN = re.compile(r"/a/([A-Za-z0-9_-]+)/step/0")
+
+
+def csrf_token(page: TestResponse) -> str:
+    """The CSRF token of the first form on a page."""
+    match = _CSRF.search(page.get_data(as_text=True))
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def text(page: TestResponse) -> str:
+    """A page's HTML as text."""
+    return page.get_data(as_text=True)
+
+
+def is_checked(html: str, input_id: str) -> bool:
+    """Whether the input with this id is checked."""
+    tag = re.search(rf'<input[^>]*\bid="{re.escape(input_id)}"[^>]*>', html)
+    assert tag, f"no input {input_id}"
+    return re.search(r"\schecked\b", tag.group(0)) is not None
+
+
+class Respondent:
+    """An owner answering a questionnaire with a test client."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = ""
+
+    def start(self, questionnaire: str = "digitalcheck") -> TestResponse:
+        """Open the landing page and start the check; returns step 0."""
+        landing = self.client.get("/")
+        started = self.client.post(
+            "/assessments", data={"questionnaire": questionnaire, "csrf_token": csrf_token(landing)}
+        )
+        assert started.status_code == 302, text(started)
+        match = _TOKEN.search(started.location)
+        assert match, started.location
+        self.token = match.group(1)
+        return self.client.get(started.location)
+
+    def url(self, suffix: str = "") -> str:
+        """A URL of this assessment."""
+        return f"/a/{self.token}{suffix}"
+
+    def step(self, number: int) -> TestResponse:
+        """Open a step."""
+        return self.client.get(self.url(f"/step/{number}"))
+
+    def send(
+        self, number: int, data: MultiDict | dict[str, Any], action: str = "next"
+    ) -> TestResponse:
+        """Fill in and send a step with one of its buttons."""
+        page = self.step(number)
+        form = MultiDict(data)
+        form["csrf_token"] = csrf_token(page)
+        form["action"] = action
+        return self.client.post(self.url(f"/step/{number}"), data=form)
+
+    def submit(self) -> TestResponse:
+        """Send the review page."""
+        page = self.client.get(self.url("/review"))
+        return self.client.post(
+            self.url("/review"), data={"csrf_token": csrf_token(page), "action": "submit"}
+        )
+
+
+def good_answer(question: QuestionBase) -> MultiDict:
+    """Form data with a valid answer to any question: the second option, a middle number, ..."""
+    if isinstance(question, ScaleQuestion):
+        return MultiDict({question.id: str(question.min + 1)})
+    if isinstance(question, SingleQuestion):
+        return MultiDict({question.id: question.options[min(1, len(question.options) - 1)].id})
+    if isinstance(question, MultiQuestion):
+        plain = [option.id for option in question.options if not option.exclusive]
+        return MultiDict([(question.id, option) for option in plain[:2]])
+    if isinstance(question, MatrixQuestion):
+        return MultiDict(
+            {f"{question.id}.{row.id}": question.options[-1].id for row in question.rows}
+        )
+    if isinstance(question, NumberQuestion):
+        low = question.lowest if question.lowest is not None else 0
+        value = low + 1 if question.max is None or low + 1 <= question.max else low
+        return MultiDict({question.id: str(value).replace(".", ",")})
+    assert isinstance(question, TextQuestion)
+    return MultiDict({question.id: "Wir planen einen Webshop."})
+
+
+def merge(*parts: MultiDict) -> MultiDict:
+    """Several questions' form data in one."""
+    merged: MultiDict = MultiDict()
+    for part in parts:
+        for key, value in part.items(multi=True):
+            merged.add(key, value)
+    return merged
