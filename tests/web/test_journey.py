@@ -250,3 +250,22 @@ def test_english_pages_and_questionnaire_texts(owner: Respondent) -> None:
     html = text(owner.step(1))
     assert '<html lang="en">' in html
     assert "Step 2 of 3" in html and "Do you sell online?" in html and "Save and next" in html
+
+
+def test_small_check_in_english(owner: Respondent, small_app: Flask) -> None:
+    """The whole journey in English: questions, errors, review and report."""
+    page = owner.step(0)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text(page)).group(1)
+    owner.client.post("/language", data={"csrf_token": token, "language": "en", "next": "/"})
+    owner.send(0, PROFILE)
+    refused = text(owner.send(1, {"online": "yes", "share": "1.000", "channels": "shop"}))
+    assert "Please enter the number without a thousands separator" in refused
+    owner.send(1, {"online": "yes", "share": "12.5", "channels": "none"})
+    owner.send(2, {"rating": "dk", "tools.erp": "used", "tools.crm": "used", "crafts_only": "no"})
+    review = text(owner.client.get(owner.url("/review")))
+    for shown in ("Check your answers", "12.5 %", "None", "Don&#39;t know", "CRM: Yes"):
+        assert shown in review
+    owner.submit()
+    report = text(owner.client.get(owner.url("/report")))
+    assert "Your result" in report and "Sales" in report and "Technology" in report
+    assert the_assessment(small_app).language == "en"
