@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Answer, Assessment, utcnow
@@ -57,6 +58,10 @@ def stored_answers(assessment: Assessment) -> dict[str, Any]:
     return {answer.question_id: answer.value for answer in assessment.answers}
 
 
+class AssessmentSubmitted(Exception):
+    """The assessment was submitted meanwhile; its answers are read-only."""
+
+
 def save_page(
     assessment: Assessment,
     questionnaire: Questionnaire,
@@ -68,8 +73,28 @@ def save_page(
     """Store one page in one transaction; answers to questions now hidden are discarded.
 
     ``answers`` maps the page's question ids to normalised answers (None removes one);
-    ``profile`` holds the fixed profile fields when the page is the profile.
+    ``profile`` holds the fixed profile fields when the page is the profile. Two saves of
+    the same assessment at once (two tabs) both succeed, the later one winning; a save
+    that meets an assessment submitted meanwhile raises AssessmentSubmitted.
     """
+    for attempt in range(2):
+        try:
+            _apply_page(assessment, questionnaire, answers, profile)
+            _touch_open(assessment, language)
+            db.session.commit()
+            return
+        except IntegrityError:  # the other save inserted the same answer first
+            db.session.rollback()
+            if attempt == 1:
+                raise
+
+
+def _apply_page(
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    profile: Mapping[str, Any] | None,
+) -> None:
     merged = {**stored_answers(assessment), **answers}
     kept = visible_answers(questionnaire, {k: v for k, v in merged.items() if v is not None})
     by_question = {answer.question_id: answer for answer in assessment.answers}
@@ -88,9 +113,19 @@ def save_page(
         for key, value in profile.items():
             setattr(assessment, key, value)
         assessment.profile_saved_at = assessment.profile_saved_at or utcnow()
-    assessment.language = language
-    assessment.updated_at = utcnow()
-    db.session.commit()
+
+
+def _touch_open(assessment: Assessment, language: str) -> None:
+    """Mark the assessment as changed, in the same transaction, only if it is still open."""
+    statement = (
+        update(Assessment)
+        .where(Assessment.id == assessment.id, Assessment.status == "in_progress")
+        .values(language=language, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if db.session.execute(statement).rowcount != 1:
+        db.session.rollback()
+        raise AssessmentSubmitted
 
 
 def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:

@@ -106,9 +106,15 @@ def step(token: str, number: int) -> Any:
         else None
     )
     first_save = current.is_profile and assessment.profile_saved_at is None
-    operations.save_page(
-        assessment, questionnaire, result.answers, language=current_language(), profile=profile
-    )
+    try:
+        operations.save_page(
+            assessment, questionnaire, result.answers, language=current_language(), profile=profile
+        )
+    except operations.AssessmentSubmitted:
+        flash(
+            _("This assessment has been submitted; its answers can no longer be changed."), "info"
+        )
+        return redirect(url_for(".report", token=token))
     if action == "save":
         return redirect(url_for(".saved", token=token))
     if first_save:

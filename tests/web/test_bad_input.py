@@ -10,8 +10,11 @@ import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
+from assessment.extensions import db
+from assessment.models import Answer, Assessment
 from assessment.questionnaire import load_questionnaire
 from assessment.questionnaire.scoring import score_assessment
+from assessment.survey import operations
 
 from ..conftest import make_app
 from .conftest import DATA, stored, the_assessment
@@ -240,3 +243,38 @@ def test_questionnaire_edited_while_in_progress(tmp_path: Path, small_app: Flask
     newcomer.send(0, PROFILE)
     assert "Verkaufen Sie im Internet?" in text(newcomer.step(1))
     shutil.rmtree(edited)
+
+
+def test_save_after_a_submit_in_another_tab(owner: Respondent, small_app: Flask) -> None:
+    """A page saved after the assessment was submitted elsewhere changes nothing."""
+    owner.send(0, PROFILE)
+    with small_app.app_context():
+        assessment = db.session.scalars(db.select(Assessment)).one()
+        questionnaire = operations.questionnaire_of(assessment)
+        db.session.execute(db.update(Assessment).values(status="submitted"))
+        db.session.commit()
+        with pytest.raises(operations.AssessmentSubmitted):
+            operations.save_page(assessment, questionnaire, {"online": "yes"}, language="de")
+    assert "online" not in stored(small_app)
+
+
+def test_two_tabs_saving_the_same_new_answer(owner: Respondent, small_app: Flask) -> None:
+    """When another save inserted the same answer first, the page is saved again on top of it."""
+    owner.send(0, PROFILE)
+    with small_app.app_context():
+        assessment = db.session.scalars(db.select(Assessment)).one()
+        questionnaire = operations.questionnaire_of(assessment)
+        assert assessment.answers  # loaded now, before the other tab writes
+        other_tab = db.engine.connect()
+        other_tab.execute(
+            db.insert(Answer).values(
+                assessment_id=assessment.id,
+                question_id="online",
+                value="no",
+                updated_at=db.func.now(),
+            )
+        )
+        other_tab.commit()
+        other_tab.close()
+        operations.save_page(assessment, questionnaire, {"online": "yes"}, language="de")
+    assert stored(small_app)["online"] == "yes"

@@ -8,6 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
+from assessment.extensions import db
+from assessment.models import Answer, Assessment
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.scoring import display_score, read_answers, score_assessment
 from assessment.survey.steps import page_questions, steps
@@ -232,9 +234,6 @@ def test_export_and_delete(owner: Respondent, small_app: Flask) -> None:
     assert deleted.status_code == 200
     assert owner.client.get(owner.url()).status_code == 404
     with small_app.app_context():
-        from assessment.extensions import db
-        from assessment.models import Answer, Assessment
-
         assert db.session.scalar(db.select(db.func.count()).select_from(Assessment)) == 0
         assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 0
 
