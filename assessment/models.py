@@ -101,6 +101,9 @@ class Assessment(db.Model):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
     )
+    dimension_scores: Mapped[list[DimensionScore]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
     previous: Mapped[Assessment | None] = relationship(remote_side=[id])
 
     @property
@@ -136,4 +139,28 @@ class Answer(db.Model):
         return f"<Answer {self.assessment_id}:{self.question_id}>"
 
 
-__all__ = ["Answer", "Assessment", "QuestionnaireVersion"]
+class DimensionScore(db.Model):
+    """A dimension's score, stored at submission (for benchmarks and statistics)."""
+
+    __tablename__ = "dimension_scores"
+    __table_args__ = (
+        CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
+        Index("ix_dimension_scores_dimension_score", "dimension_id", "score"),
+    )
+
+    #: The submitted assessment.
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The dimension's id in the questionnaire.
+    dimension_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    #: The unrounded score (0-100).
+    score: Mapped[float]
+    #: The id of the level the score reaches.
+    level: Mapped[str] = mapped_column(String(100))
+
+    def __repr__(self) -> str:
+        return f"<DimensionScore {self.assessment_id}:{self.dimension_id} {self.score:.1f}>"
+
+
+__all__ = ["Answer", "Assessment", "DimensionScore", "QuestionnaireVersion"]

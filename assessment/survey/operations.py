@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Answer, Assessment, utcnow
+from ..models import Answer, Assessment, DimensionScore, utcnow
 from ..questionnaire import Questionnaire
 from ..questionnaire.scoring import AssessmentScore, score_assessment, visible_answers
 from .pinning import pin, pinned_questionnaire
@@ -141,10 +141,21 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
             overall_level=result.level.id if result.level is not None else None,
         )
     )
-    changed = db.session.execute(statement).rowcount
+    changed = db.session.execute(statement).rowcount == 1
+    if changed:
+        db.session.add_all(
+            DimensionScore(
+                assessment_id=assessment.id,
+                dimension_id=dimension.dimension.id,
+                score=float(dimension.score),
+                level=dimension.level.id,
+            )
+            for dimension in result.assessed
+            if dimension.score is not None and dimension.level is not None
+        )
     db.session.commit()
     db.session.refresh(assessment)
-    return changed == 1
+    return changed
 
 
 def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentScore:

@@ -1,0 +1,1 @@
+"""The report: scores, charts, advice, partners, benchmark, change, and the PDF."""

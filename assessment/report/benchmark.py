@@ -1,0 +1,94 @@
+"""Benchmarks: the company against the median of consented, submitted peers."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from ..extensions import db
+from ..models import Assessment, DimensionScore, QuestionnaireVersion
+
+#: No group smaller than this is ever shown, so that no single firm can be recognised.
+MIN_GROUP = 5
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """Peer medians of one group: "sector_size", "sector" or "all"."""
+
+    group: str
+    size: int
+    overall: float | None
+    dimensions: dict[str, float]
+
+
+def _peers(assessment: Assessment, questionnaire_id: str) -> Select:
+    """Ids of the other submitted assessments of the questionnaire with benchmark consent."""
+    return (
+        select(Assessment.id)
+        .join(QuestionnaireVersion)
+        .where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            Assessment.status == "submitted",
+            Assessment.consent_benchmark.is_(True),
+            Assessment.id != assessment.id,
+        )
+    )
+
+
+def benchmark(assessment: Assessment, questionnaire_id: str) -> Benchmark | None:
+    """Medians of the narrowest group with at least MIN_GROUP peers, or None.
+
+    Groups, narrowest first: same sector and size class, same sector, everybody.
+    """
+    peers = _peers(assessment, questionnaire_id)
+    groups = []
+    if assessment.sector and assessment.size:
+        groups.append(
+            (
+                "sector_size",
+                peers.where(
+                    Assessment.sector == assessment.sector, Assessment.size == assessment.size
+                ),
+            )
+        )
+    if assessment.sector:
+        groups.append(("sector", peers.where(Assessment.sector == assessment.sector)))
+    groups.append(("all", peers))
+    for name, group in groups:
+        size = db.session.scalar(select(func.count()).select_from(group.subquery()))
+        if size >= MIN_GROUP:
+            return _medians(name, size, group)
+    return None
+
+
+def _medians(name: str, size: int, group: Select) -> Benchmark:
+    ids = group.subquery()
+    scores: dict[str, list[float]] = defaultdict(list)
+    rows = db.session.execute(
+        select(DimensionScore.dimension_id, DimensionScore.score).where(
+            DimensionScore.assessment_id.in_(select(ids.c.id))
+        )
+    )
+    for dimension_id, score in rows:
+        scores[dimension_id].append(score)
+    overall = [
+        value
+        for value in db.session.scalars(
+            select(Assessment.overall_score).where(Assessment.id.in_(select(ids.c.id)))
+        )
+        if value is not None
+    ]
+    return Benchmark(
+        group=name,
+        size=size,
+        overall=statistics.median(overall) if len(overall) >= MIN_GROUP else None,
+        dimensions={
+            key: statistics.median(values)
+            for key, values in scores.items()
+            if len(values) >= MIN_GROUP
+        },
+    )
