@@ -13,6 +13,7 @@ import math
 import os
 import tempfile
 import textwrap
+from itertools import pairwise
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -152,7 +153,7 @@ def _bars(spec: ChartSpec) -> Figure:
     figure = Figure(figsize=(6.6, 0.5 * count + 1.4), layout="constrained")
     axes = figure.add_subplot()
     edges = [*spec.level_starts, 100]
-    for index, (start, end) in enumerate(zip(edges, edges[1:], strict=False)):
+    for index, (start, end) in enumerate(pairwise(edges)):
         axes.axvspan(start, end, color=BANDS[index % len(BANDS)], zorder=0, linewidth=0)
         axes.text(
             (start + end) / 2,
