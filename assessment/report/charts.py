@@ -13,9 +13,9 @@ import math
 import os
 import tempfile
 import textwrap
-from itertools import pairwise
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import matplotlib
