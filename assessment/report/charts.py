@@ -19,9 +19,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("svg")  # no GUI backend in the server; Figure objects render straight to SVG
-
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..questionnaire.scoring import display_score
