@@ -12,6 +12,7 @@ from flask import Flask
 from . import catalogue, errors, i18n, views
 from .config import config_from_env
 from .extensions import csrf, db, migrate
+from .report import views as report_views
 from .survey import views as survey_views
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,4 +42,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     views.init_app(app)
     survey_views.init_app(app)
+    report_views.init_app(app)
     return app

@@ -36,6 +36,10 @@ class MatchReason:
     topic: str
     topic_label: Text
 
+    def same_as(self, other: MatchReason) -> bool:
+        """Whether both reasons name the same dimension and topic (said once per partner)."""
+        return (self.match.dimension.id, self.topic) == (other.match.dimension.id, other.topic)
+
     def describe(self, language: str, fallback: str | None = None) -> str:
         """E.g. "Daten und Analyse: Einsteiger -> Datenstrategie"."""
         dimension = self.match.dimension.title.get(language, fallback)
@@ -78,7 +82,12 @@ def match_partners(
         for topic in match.recommendation.partners:
             reason = MatchReason(match, topic, directory.topic_label(topic))
             for partner in serving:
-                if topic in partner.topics:
-                    reasons.setdefault(partner.id, []).append(reason)
+                found = reasons.setdefault(partner.id, []) if topic in partner.topics else None
+                if found is not None and not any(r.same_as(reason) for r in found):
+                    found.append(reason)
     by_id = {partner.id: partner for partner in serving}
-    return [PartnerMatch(by_id[partner_id], tuple(found)) for partner_id, found in reasons.items()]
+    return [
+        PartnerMatch(by_id[partner_id], tuple(found))
+        for partner_id, found in reasons.items()
+        if found
+    ]

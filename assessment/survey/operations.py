@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..catalogue import questionnaires
 from ..extensions import db
 from ..models import Answer, Assessment, DimensionScore, utcnow
-from ..questionnaire import Questionnaire
+from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.scoring import AssessmentScore, score_assessment, visible_answers
 from .pinning import pin, pinned_questionnaire
 
@@ -37,6 +38,38 @@ def start_assessment(questionnaire: Questionnaire, language: str) -> tuple[Asses
         language=language,
     )
     db.session.add(assessment)
+    db.session.commit()
+    return assessment, token
+
+
+def repeat_assessment(earlier: Assessment, language: str) -> tuple[Assessment, str]:
+    """Start the check again, linked to ``earlier``, with its profile filled in.
+
+    The new check uses the questionnaire as it is offered now (or the earlier version when
+    it is no longer offered); profile answers that no longer fit are left out.
+    """
+    pinned = questionnaire_of(earlier)
+    questionnaire = questionnaires().get(pinned.id, pinned)
+    assessment, token = start_assessment(questionnaire, language)
+    assessment.previous = earlier
+    for key in (
+        "company_name",
+        "contact_email",
+        "consent_benchmark",
+        "consent_advisors",
+        "consent_partners",
+    ):
+        setattr(assessment, key, getattr(earlier, key))
+    earlier_answers = stored_answers(earlier)
+    profile = {}
+    for question in questionnaire.profile:
+        try:
+            answer = question.read_answer(earlier_answers.get(question.id))
+        except AnswerError:
+            continue
+        if answer is not None:
+            profile[question.id] = answer
+    _apply_page(assessment, questionnaire, profile, None)
     db.session.commit()
     return assessment, token
 

@@ -24,7 +24,7 @@ from ..catalogue import questionnaires
 from ..i18n import current_language, localize
 from ..models import Assessment
 from ..questionnaire import Questionnaire
-from ..questionnaire.scoring import display_score, is_shown, visible_answers
+from ..questionnaire.scoring import is_shown, visible_answers
 from . import operations
 from .describe import describe_condition
 from .fields import adapter_for, initial_answers
@@ -61,7 +61,7 @@ def resume(token: str) -> BaseResponse:
     """Continue where the owner stopped: the first unanswered page, or the review or report."""
     assessment, questionnaire = _load(token)
     if assessment.submitted:
-        return redirect(url_for(".report", token=token))
+        return redirect(url_for("report.report", token=token))
     answers = operations.stored_answers(assessment)
     number = first_open_step(questionnaire, answers, assessment.profile_saved_at is not None)
     if number is None:
@@ -77,7 +77,7 @@ def step(token: str, number: int) -> Any:
         flash(
             _("This assessment has been submitted; its answers can no longer be changed."), "info"
         )
-        return redirect(url_for(".report", token=token))
+        return redirect(url_for("report.report", token=token))
     pages = steps(questionnaire)
     if not 0 <= number < len(pages):
         abort(404, _("This step does not exist."))
@@ -114,7 +114,7 @@ def step(token: str, number: int) -> Any:
         flash(
             _("This assessment has been submitted; its answers can no longer be changed."), "info"
         )
-        return redirect(url_for(".report", token=token))
+        return redirect(url_for("report.report", token=token))
     if action == "save":
         return redirect(url_for(".saved", token=token))
     if first_save:
@@ -204,7 +204,7 @@ def review(token: str) -> Any:
     """Every answer with a link to change it; submit."""
     assessment, questionnaire = _load(token)
     if assessment.submitted:
-        return redirect(url_for(".report", token=token))
+        return redirect(url_for("report.report", token=token))
     answers = operations.stored_answers(assessment)
     rows = _review_rows(questionnaire, answers)
     missing = [(row["step"], q) for row in rows for q, _answer, gap in row["questions"] if gap]
@@ -214,7 +214,7 @@ def review(token: str) -> Any:
             abort(400, _("The form was sent with an unknown button."))
         if form.validate_on_submit() and not missing and assessment.profile_saved_at is not None:
             operations.submit(assessment, questionnaire)
-            return redirect(url_for(".report", token=token))
+            return redirect(url_for("report.report", token=token))
         status = 400
     else:
         status = 200
@@ -229,23 +229,6 @@ def review(token: str) -> Any:
         token=token,
     )
     return page, status
-
-
-@bp.get("/a/<token>/report")
-def report(token: str) -> Any:
-    """The result of a submitted assessment."""
-    assessment, questionnaire = _load(token)
-    if not assessment.submitted:
-        return redirect(url_for(".review", token=token))
-    result = operations.score(assessment, questionnaire)
-    return render_template(
-        "survey/report.html",
-        assessment=assessment,
-        questionnaire=questionnaire,
-        result=result,
-        display_score=display_score,
-        token=token,
-    )
 
 
 @bp.get("/a/<token>/export.json")

@@ -1,0 +1,128 @@
+"""Everything the report shows, assembled once for the page and the PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Assessment, DimensionScore
+from ..questionnaire import Dimension, Level, Questionnaire, Recommendation
+from ..questionnaire.advice import (
+    MatchedRecommendation,
+    Priority,
+    build_action_plan,
+    rank_priorities,
+    rank_strengths,
+)
+from ..questionnaire.matching import CompanyProfile, PartnerMatch, match_partners
+from ..questionnaire.scoring import AssessmentScore, display_score
+from ..survey.operations import questionnaire_of, score
+from .benchmark import Benchmark, benchmark
+
+TOP = 3
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    """One dimension in the report."""
+
+    dimension: Dimension
+    score: Fraction | None
+    level: Level | None
+    recommendations: tuple[Recommendation, ...]
+    peer: float | None
+    previous: float | None
+
+    @property
+    def shown(self) -> int | None:
+        """The score as a whole number."""
+        return display_score(self.score) if self.score is not None else None
+
+    @property
+    def change(self) -> int | None:
+        """The change against the earlier check, in shown points."""
+        if self.score is None or self.previous is None:
+            return None
+        return display_score(self.score) - display_score(Fraction(self.previous))
+
+
+@dataclass(frozen=True)
+class Report:
+    """The content of one assessment's report."""
+
+    assessment: Assessment
+    questionnaire: Questionnaire
+    result: AssessmentScore
+    rows: tuple[DimensionRow, ...]
+    strengths: tuple[DimensionRow, ...]
+    priorities: tuple[Priority, ...]
+    action_plan: tuple[MatchedRecommendation, ...]
+    partners: tuple[PartnerMatch, ...]
+    benchmark: Benchmark | None
+    previous_date: datetime | None
+
+    @property
+    def overall_shown(self) -> int | None:
+        """The overall score as a whole number."""
+        return display_score(self.result.overall) if self.result.overall is not None else None
+
+    @property
+    def assessed_rows(self) -> tuple[DimensionRow, ...]:
+        """The rows of assessed dimensions."""
+        return tuple(row for row in self.rows if row.score is not None)
+
+
+def build_report(assessment: Assessment) -> Report:
+    """Assemble the report of a submitted assessment from its pinned questionnaire."""
+    questionnaire = questionnaire_of(assessment)
+    result = score(assessment, questionnaire)
+    peers = benchmark(assessment, questionnaire.id)
+    previous, previous_date = _previous_scores(assessment)
+    matched = build_action_plan(result)
+    by_dimension: dict[str, list[Recommendation]] = {}
+    for match in sorted(matched, key=lambda m: questionnaire.dimensions.index(m.dimension)):
+        by_dimension.setdefault(match.dimension.id, []).append(match.recommendation)
+    rows = tuple(
+        DimensionRow(
+            dimension=d.dimension,
+            score=d.score,
+            level=d.level,
+            recommendations=tuple(by_dimension.get(d.dimension.id, ())),
+            peer=peers.dimensions.get(d.dimension.id) if peers else None,
+            previous=previous.get(d.dimension.id),
+        )
+        for d in result.dimensions
+    )
+    row_of = {row.dimension.id: row for row in rows}
+    profile = CompanyProfile(
+        sector=assessment.sector, size=assessment.size, region=assessment.region
+    )
+    return Report(
+        assessment=assessment,
+        questionnaire=questionnaire,
+        result=result,
+        rows=rows,
+        strengths=tuple(row_of[d.dimension.id] for d in rank_strengths(result)[:TOP]),
+        priorities=tuple(rank_priorities(result)[:TOP]),
+        action_plan=tuple(matched),
+        partners=tuple(match_partners(questionnaire.directory, matched, profile)),
+        benchmark=peers,
+        previous_date=previous_date,
+    )
+
+
+def _previous_scores(assessment: Assessment) -> tuple[dict[str, float], datetime | None]:
+    """The stored dimension scores of the earlier check this one repeats, if it was submitted."""
+    earlier = assessment.previous
+    if earlier is None or not earlier.submitted:
+        return {}, None
+    rows = db.session.execute(
+        select(DimensionScore.dimension_id, DimensionScore.score).where(
+            DimensionScore.assessment_id == earlier.id
+        )
+    )
+    return dict(rows.tuples().all()), earlier.submitted_at

@@ -1,0 +1,128 @@
+"""The report as a PDF: the same content and templates as the page, rendered by WeasyPrint.
+
+Rendering runs in a separate, low-priority process, so that a PDF never holds the web worker's
+interpreter and pages stay fast while PDFs render. The PDF of an unchanged report is served from
+a cache keyed by the hash of its HTML. WeasyPrint may fetch nothing but data: URLs and the
+report's own stylesheet.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import multiprocessing
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, render_template
+
+from .content import Report
+
+RENDER_TIMEOUT = 120
+_GERMAN_LETTERS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+_pool: ProcessPoolExecutor | None = None
+_pool_pid: int | None = None
+
+
+def render_report_pdf(
+    report: Report, charts: dict[str, bytes], group_name: Callable[[str], str]
+) -> bytes:
+    """The PDF of a report (from the cache when the report has not changed)."""
+    static = Path(current_app.static_folder or "static").resolve()
+    html = render_template(
+        "report/pdf.html",
+        report=report,
+        charts={kind: _data_uri(svg) for kind, svg in charts.items()},
+        group_name=group_name,
+        stylesheet=(static / "css" / "report-pdf.css").as_uri(),
+    )
+    cache = Path(current_app.instance_path) / "cache" / "pdf"
+    path = cache / f"{hashlib.sha256(html.encode('utf-8')).hexdigest()}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    document = _render(html, str(static))
+    cache.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=cache, suffix=".tmp")
+    with os.fdopen(handle, "wb") as file:
+        file.write(document)
+    os.replace(temporary, path)
+    return document
+
+
+def _data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _render(html: str, static_folder: str) -> bytes:
+    if current_app.config.get("PDF_IN_PROCESS"):
+        return html_to_pdf(html, static_folder)
+    return _renderer().submit(html_to_pdf, html, static_folder).result(timeout=RENDER_TIMEOUT)
+
+
+def _renderer() -> ProcessPoolExecutor:
+    """One rendering process per web worker, started on first use."""
+    global _pool, _pool_pid
+    if _pool is None or _pool_pid != os.getpid():
+        context = multiprocessing.get_context("spawn")
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_lower_priority)
+        _pool_pid = os.getpid()
+    return _pool
+
+
+def _lower_priority() -> None:
+    """Let the web workers go first when the machine is busy."""
+    os.nice(10)
+
+
+def html_to_pdf(html: str, static_folder: str) -> bytes:
+    """Render report HTML to a tagged A4 PDF (PDF/UA-1), fetching only allowed resources."""
+    from weasyprint import HTML
+
+    allowed = Path(static_folder).resolve()
+    document = HTML(string=html, base_url=allowed.as_uri() + "/", url_fetcher=_fetcher(allowed))
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def _fetcher(allowed: Path) -> Any:
+    """A URL fetcher for data: URLs and files inside ``allowed``; nothing from the network."""
+    from weasyprint.urls import URLFetcher
+
+    class ReportFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file:"):
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if not (path.is_relative_to(allowed) and path.is_file()):
+                    raise ValueError(f"the PDF may not load {url}")
+            elif not url.startswith("data:"):
+                raise ValueError(f"the PDF may not load {url}")
+            return super().fetch(url, headers)
+
+    return ReportFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+
+def pdf_filename(report: Report) -> str:
+    """E.g. digital-check-tischlerei-muster-2026-11-24.pdf (ASCII only)."""
+    parts = ["digital-check"]
+    company = report.assessment.company_name
+    if company:
+        spelled = company.translate(_GERMAN_LETTERS)
+        ascii_name = unicodedata.normalize("NFKD", spelled)
+        ascii_name = ascii_name.encode("ascii", "ignore").decode("ascii").lower()
+        slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:60]
+        if slug:
+            parts.append(slug)
+    submitted = report.assessment.submitted_at
+    if submitted is not None:
+        parts.append(f"{submitted:%Y-%m-%d}")
+    return "-".join(parts) + ".pdf"

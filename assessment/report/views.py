@@ -1,0 +1,177 @@
+"""The report pages: the report, its charts, its PDF, and starting the check again."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..i18n import current_language, localize
+from ..models import Assessment
+from ..questionnaire.scoring import display_score
+from ..survey import operations
+from .charts import ChartSpec, chart_svg
+from .content import Report, build_report
+from .pdf import pdf_filename, render_report_pdf
+
+bp = Blueprint("report", __name__)
+
+CHART_KINDS = ("radar", "bars")
+
+
+def _submitted(token: str) -> Assessment:
+    assessment = operations.find_assessment(token)
+    if assessment is None:
+        abort(404, _("This link does not open an assessment. It may have been deleted."))
+    return assessment
+
+
+def chart_specs(report: Report) -> dict[str, ChartSpec]:
+    """The charts of a report: a radar (with three or more assessed dimensions) and bars."""
+    rows = report.assessed_rows
+    if not rows:
+        return {}
+    peers = report.benchmark
+    peer_label = (
+        _(
+            "Median of %(group)s (%(count)s companies)",
+            group=group_name(peers.group),
+            count=peers.size,
+        )
+        if peers
+        else ""
+    )
+    levels = report.questionnaire.levels
+    common = {
+        "labels": tuple(localize(row.dimension.title) for row in rows),
+        "scores": tuple(float(row.score) for row in rows if row.score is not None),
+        "peers": tuple(row.peer for row in rows),
+        "level_starts": tuple(level.min for level in levels),
+        "level_labels": tuple(localize(level.label) for level in levels),
+        "company_label": _("Your company"),
+        "peer_label": peer_label,
+    }
+    kinds = CHART_KINDS if len(rows) >= 3 else ("bars",)
+    return {kind: ChartSpec(kind=kind, **common) for kind in kinds}
+
+
+def group_name(group: str) -> str:
+    """The benchmark group in words."""
+    return {
+        "sector_size": _("companies of the same sector and size"),
+        "sector": _("companies of the same sector"),
+        "all": _("all companies"),
+    }[group]
+
+
+def chart_cache() -> Path:
+    """Where drawn charts are kept."""
+    return Path(current_app.instance_path) / "cache" / "charts"
+
+
+@bp.get("/a/<token>/report")
+def report(token: str) -> Any:
+    """The result of a submitted assessment."""
+    assessment = _submitted(token)
+    if not assessment.submitted:
+        return redirect(url_for("survey.review", token=token))
+    content = build_report(assessment)
+    charts = {
+        kind: url_for(".chart", token=token, kind=kind, v=spec.key[:16])
+        for kind, spec in chart_specs(content).items()
+    }
+    return render_template(
+        "report/page.html",
+        report=content,
+        charts=charts,
+        token=token,
+        group_name=group_name,
+        form=FlaskForm(),
+    )
+
+
+@bp.get("/a/<token>/charts/<kind>.svg")
+def chart(token: str, kind: str) -> Response:
+    """One chart of the report as SVG (drawn once per content, then served from the cache)."""
+    assessment = _submitted(token)
+    if not assessment.submitted or kind not in CHART_KINDS:
+        abort(404)
+    spec = chart_specs(build_report(assessment)).get(kind)
+    if spec is None:
+        abort(404)
+    response = Response(chart_svg(spec, chart_cache()), mimetype="image/svg+xml")
+    response.set_etag(spec.key)
+    response.cache_control.private = True
+    response.cache_control.max_age = 86400 if request.args.get("v") == spec.key[:16] else 0
+    return response.make_conditional(request)
+
+
+@bp.get("/a/<token>/report.pdf")
+def pdf(token: str) -> Response:
+    """The report as a PDF download (A4, tagged), cached while the report does not change."""
+    assessment = _submitted(token)
+    if not assessment.submitted:
+        abort(404, _("The report is available once the answers are submitted."))
+    content = build_report(assessment)
+    charts = {kind: chart_svg(spec, chart_cache()) for kind, spec in chart_specs(content).items()}
+    document = render_report_pdf(content, charts, group_name)
+    response = Response(document, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{pdf_filename(content)}"'
+    response.cache_control.private = True
+    return response
+
+
+@bp.post("/a/<token>/repeat")
+def repeat(token: str) -> BaseResponse:
+    """Start the check again, linked to this one; the profile is carried over."""
+    earlier = _submitted(token)
+    if not FlaskForm().validate_on_submit() or not earlier.submitted:
+        abort(400)
+    _assessment, new_token = operations.repeat_assessment(earlier, current_language())
+    return redirect(url_for("survey.step", token=new_token, number=0))
+
+
+def shown(score: Any) -> int:
+    """A score as the report shows it: a whole number, rounded half up."""
+    return display_score(score if isinstance(score, Fraction) else Fraction(score))
+
+
+def effort_name(effort: str) -> str:
+    """An effort in words."""
+    return {"low": _("low"), "medium": _("medium"), "high": _("high")}[effort]
+
+
+def partner_kind_name(kind: str) -> str:
+    """A kind of partner in words."""
+    return {
+        "public": _("Public institution"),
+        "chamber": _("Chamber"),
+        "research": _("Research"),
+        "funding": _("Funding"),
+        "provider": _("Service provider"),
+        "startup": _("Start-up"),
+        "network": _("Network"),
+    }[kind]
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint and the helpers of the report templates."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        shown=shown, effort_name=effort_name, partner_kind_name=partner_kind_name
+    )
