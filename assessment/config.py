@@ -38,6 +38,7 @@ def config_from_env(
         "SECRET_KEY": secret or DEV_SECRET,
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database),
         "QUESTIONNAIRE_DIR": environ.get("QUESTIONNAIRE_DIR", str(project_root / "questionnaires")),
+        "CACHE_DIR": environ.get("CACHE_DIR") or os.path.join(instance_path, "cache"),
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "MAX_FORM_MEMORY_SIZE": 256 * 1024,
         "BABEL_DEFAULT_LOCALE": "de",

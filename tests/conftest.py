@@ -27,6 +27,7 @@ def make_app(database: Path, questionnaire_dir: Path = SAMPLE_DIR) -> Flask:
             "TESTING": True,
             "QUESTIONNAIRE_DIR": str(questionnaire_dir),
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "CACHE_DIR": str(database.parent / "cache"),
             "SERVER_NAME": "localhost",
         }
     )

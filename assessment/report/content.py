@@ -125,4 +125,4 @@ def _previous_scores(assessment: Assessment) -> tuple[dict[str, float], datetime
             DimensionScore.assessment_id == earlier.id
         )
     )
-    return dict(rows.tuples().all()), earlier.submitted_at
+    return dict(rows.all()), earlier.submitted_at

@@ -45,7 +45,7 @@ def render_report_pdf(
         group_name=group_name,
         stylesheet=(static / "css" / "report-pdf.css").as_uri(),
     )
-    cache = Path(current_app.instance_path) / "cache" / "pdf"
+    cache = Path(current_app.config["CACHE_DIR"]) / "pdf"
     path = cache / f"{hashlib.sha256(html.encode('utf-8')).hexdigest()}.pdf"
     try:
         return path.read_bytes()

@@ -81,7 +81,7 @@ def group_name(group: str) -> str:
 
 def chart_cache() -> Path:
     """Where drawn charts are kept."""
-    return Path(current_app.instance_path) / "cache" / "charts"
+    return Path(current_app.config["CACHE_DIR"]) / "charts"
 
 
 @bp.get("/a/<token>/report")

@@ -1,0 +1,99 @@
+"""Fixtures for report tests: submitted assessments of the sample, and peers for benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from assessment.extensions import db
+from assessment.models import Assessment, DimensionScore
+from assessment.questionnaire import Questionnaire
+from assessment.survey.pinning import pin
+from assessment.survey.steps import page_questions, steps
+
+from ..conftest import make_app
+from ..web.conftest import stored_for
+from ..web.helpers import Respondent, good_answer, merge
+
+CRAFT_FIRM = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
+
+
+@pytest.fixture
+def report_app(tmp_path: Path) -> Iterator[Flask]:
+    """The app on the sample questionnaire, rendering PDFs in its own process."""
+    app = make_app(tmp_path / "report.db")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def complete(
+    owner: Respondent, app: Flask, sample: Questionnaire, company: str, profile: dict
+) -> None:
+    """Answer every page of the sample (with the given profile) and submit."""
+    answers: dict[str, object] = {}
+    for current in steps(sample):
+        page = page_questions(current, sample, answers)
+        data = merge(*(good_answer(shown.question) for shown in page))
+        if current.is_profile:
+            for key, value in {**profile, "company_name": company}.items():
+                data[key] = value  # replaces the generated answer
+        response = owner.send(current.number, data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        answers = stored_for(app, owner.token)
+    assert owner.submit().status_code == 302
+
+
+@pytest.fixture
+def submitted(report_app: Flask, sample: Questionnaire) -> Respondent:
+    """A craft firm in Lippstadt that has submitted the sample check."""
+    owner = Respondent(report_app.test_client())
+    owner.start()
+    complete(owner, report_app, sample, "Tischlerei Müller & Söhne", CRAFT_FIRM)
+    return owner
+
+
+PeerFactory = Callable[..., Assessment]
+
+
+@pytest.fixture
+def add_peer(report_app: Flask, sample: Questionnaire) -> PeerFactory:
+    """Store a peer assessment directly: its profile, consent, status and dimension scores."""
+    counter = iter(range(10_000))
+
+    def add(
+        score: float = 50.0,
+        *,
+        sector: str = "handwerk",
+        size: str = "small",
+        consent: bool = True,
+        status: str = "submitted",
+    ) -> Assessment:
+        with report_app.app_context():
+            peer = Assessment(
+                token_hash=f"{next(counter):064d}",
+                questionnaire_version=pin(sample),
+                language="de",
+                sector=sector,
+                size=size,
+                consent_benchmark=consent,
+                status=status,
+                overall_score=score,
+                overall_level="entdecker",
+            )
+            db.session.add(peer)
+            db.session.flush()
+            db.session.add_all(
+                DimensionScore(
+                    assessment_id=peer.id, dimension_id=d.id, score=score, level="entdecker"
+                )
+                for d in sample.dimensions
+            )
+            db.session.commit()
+            db.session.expunge(peer)
+            return peer
+
+    return add

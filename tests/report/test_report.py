@@ -1,0 +1,251 @@
+"""The report page, its charts and its PDF show exactly what the scoring engine computes."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from pypdf import PdfReader
+
+from assessment.questionnaire import Questionnaire
+from assessment.questionnaire.advice import build_action_plan
+from assessment.questionnaire.matching import CompanyProfile, match_partners
+from assessment.questionnaire.scoring import display_score, read_answers, score_assessment
+from assessment.report.pdf import _fetcher, html_to_pdf
+
+from ..conftest import SAMPLE_DIR, make_app
+from ..web.conftest import stored
+from ..web.helpers import Respondent, csrf_token, text
+from .conftest import CRAFT_FIRM, PeerFactory, complete
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def engine_result(app: Flask, sample: Questionnaire):
+    """The scoring engine's result for the stored answers."""
+    answers, problems = read_answers(sample, stored(app))
+    assert problems == []
+    return score_assessment(sample, answers)
+
+
+def test_page_numbers_equal_the_engine(
+    submitted: Respondent, report_app: Flask, sample: Questionnaire
+) -> None:
+    """Overall and per-dimension scores and levels on the page are the engine's, rounded half up."""
+    html = text(submitted.client.get(submitted.url("/report")))
+    result = engine_result(report_app, sample)
+    assert f'<span class="score-number">{display_score(result.overall)}</span>' in html
+    assert result.level.label.get("de") in html
+    for dimension in result.assessed:
+        title = re.escape(dimension.dimension.title.get("de"))
+        row = re.search(rf'<th scope="row">{title}</th>\s*<td>(\d+)</td>\s*<td>([^<]+)</td>', html)
+        assert row, title
+        assert int(row.group(1)) == display_score(dimension.score)
+        assert row.group(2) == dimension.level.label.get("de")
+
+
+def test_report_shows_advice_plan_and_partners(
+    submitted: Respondent, report_app: Flask, sample: Questionnaire
+) -> None:
+    """Strengths, priorities, every matched recommendation, the plan and partners with reasons."""
+    html = text(submitted.client.get(submitted.url("/report")))
+    result = engine_result(report_app, sample)
+    plan = build_action_plan(result)
+    for section in ("Ihre Stärken", "Ihre wichtigsten Prioritäten", "Ihr Maßnahmenplan"):
+        assert section in html
+    titles = re.findall(r'<ol class="action-plan">(.*?)</ol>', html, re.S)[0]
+    shown = [
+        re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<strong>(.*?)</strong>", titles, re.S)
+    ]
+    assert shown == [m.recommendation.title.get("de").replace("&", "&amp;") for m in plan]
+    partners = match_partners(sample.directory, plan, CompanyProfile(**CRAFT_FIRM))
+    assert partners
+    for match in partners:
+        assert match.partner.name.get("de").replace("&", "&amp;") in html
+        for reason in match.reasons:
+            assert reason.describe("de").replace("&", "&amp;").replace("->", "-&gt;") in html
+
+
+def test_partners_filtered_by_region_size_and_sector(
+    submitted: Respondent, sample: Questionnaire
+) -> None:
+    """A partner for another town, size or sector never appears in this firm's report."""
+    html = text(submitted.client.get(submitted.url("/report")))
+    directory = sample.directory
+    assert directory is not None
+    excluded = [
+        p
+        for p in directory.partners
+        if not p.serves(region="lippstadt", size="small", sector="handwerk")
+    ]
+    assert excluded
+    for partner in excluded:
+        assert partner.name.get("de").replace("&", "&amp;") not in html
+
+
+def test_charts_are_valid_svg_naming_every_dimension(
+    submitted: Respondent, report_app: Flask, sample: Questionnaire
+) -> None:
+    """Both charts parse as SVG, name every assessed dimension, and come from the cache later."""
+    html = text(submitted.client.get(submitted.url("/report")))
+    sources = re.findall(r'<img src="(/a/[^"]+/charts/(\w+)\.svg\?v=\w+)"', html)
+    assert {kind for _src, kind in sources} == {"radar", "bars"}
+    result = engine_result(report_app, sample)
+    for source, _kind in sources:
+        response = submitted.client.get(source)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        root = ET.fromstring(response.data)
+        assert root.tag == f"{SVG}svg"
+        words = " ".join(" ".join(node.itertext()) for node in root.iter(f"{SVG}text"))
+        for dimension in result.assessed:
+            for word in dimension.dimension.title.get("de").split():
+                assert word in words
+        again = submitted.client.get(source, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+    cached = list((Path(report_app.config["CACHE_DIR"]) / "charts").glob("*.svg"))
+    assert len(cached) == 2
+
+
+def test_pdf_holds_the_report(
+    submitted: Respondent, report_app: Flask, sample: Questionnaire
+) -> None:
+    """The PDF parses; its text has the company, the overall score, every dimension and partner."""
+    response = submitted.client.get(submitted.url("/report.pdf"))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    filename = response.headers["Content-Disposition"]
+    assert re.fullmatch(
+        r'attachment; filename="digital-check-tischlerei-mueller-soehne-\d{4}-\d{2}-\d{2}\.pdf"',
+        filename,
+    )
+    reader = PdfReader(io.BytesIO(response.data))
+    content = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    result = engine_result(report_app, sample)
+    assert "Tischlerei Müller & Söhne" in content
+    assert f"{display_score(result.overall)} von 100 Punkten" in content
+    for dimension in result.assessed:
+        assert dimension.dimension.title.get("de") in content
+    plan = build_action_plan(result)
+    for match in match_partners(sample.directory, plan, CompanyProfile(**CRAFT_FIRM)):
+        assert match.partner.name.get("de") in content
+    assert len(reader.pages) >= 3 and "1 / " not in reader.pages[0].extract_text(), (
+        "cover unnumbered"
+    )
+    assert f"2 / {len(reader.pages)}" in reader.pages[1].extract_text()
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog, "the PDF is tagged"
+    assert catalog["/Lang"] == "de"
+    assert "Tischlerei Müller & Söhne" in reader.metadata.title
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842), "A4"
+
+
+def test_repeated_pdf_download_is_served_unchanged(
+    submitted: Respondent, report_app: Flask
+) -> None:
+    """An unchanged report's PDF is rendered once and served from the cache."""
+    first = submitted.client.get(submitted.url("/report.pdf")).data
+    cache = Path(report_app.config["CACHE_DIR"]) / "pdf"
+    assert len(list(cache.glob("*.pdf"))) == 1
+    assert submitted.client.get(submitted.url("/report.pdf")).data == first
+
+
+def test_pdf_fetches_nothing_from_outside(tmp_path: Path) -> None:
+    """Web addresses and files outside the static folder are not loaded into the PDF."""
+    secret = tmp_path / "secret.css"
+    secret.write_text("body { color: red }")
+    static = tmp_path / "static"
+    static.mkdir()
+    html = (
+        '<html lang="de"><head><title>T</title>'
+        f'<link rel="stylesheet" href="{secret.as_uri()}">'
+        '<link rel="stylesheet" href="http://127.0.0.1:9/evil.css"></head>'
+        '<body><p>Text</p><img src="https://example.org/x.png" alt="x"></body></html>'
+    )
+    document = html_to_pdf(html, str(static))
+    assert document.startswith(b"%PDF")
+    # the image was not fetched, so its alternative text stands in its place
+    assert PdfReader(io.BytesIO(document)).pages[0].extract_text().split() == ["Text", "x"]
+    fetcher = _fetcher(static.resolve())
+    for url in (secret.as_uri(), "http://127.0.0.1:9/evil.css", "https://example.org/x.png"):
+        with pytest.raises(ValueError, match="may not load"):
+            fetcher.fetch(url)
+    (static / "own.css").write_text("p { color: black }")
+    assert fetcher.fetch((static / "own.css").as_uri()) is not None
+    assert fetcher.fetch("data:text/plain;base64,eA==") is not None
+
+
+def test_report_in_english(submitted: Respondent) -> None:
+    """After switching to English the report and its charts are English."""
+    client = submitted.client
+    token = csrf_token(client.get("/"))
+    client.post("/language", data={"csrf_token": token, "language": "en", "next": "/"})
+    html = text(client.get(submitted.url("/report")))
+    assert (
+        "Your result" in html and "Your action plan" in html and "Strategy and leadership" in html
+    )
+    source = re.search(r'<img src="(/a/[^"]+/charts/bars\.svg\?v=\w+)"', html).group(1)
+    assert "Your company" in client.get(source).get_data(as_text=True)
+
+
+def test_report_before_submit_goes_to_review(report_app: Flask) -> None:
+    """An unsubmitted assessment has no report yet; its PDF is a friendly 404."""
+    owner = Respondent(report_app.test_client())
+    owner.start()
+    assert owner.client.get(owner.url("/report")).location.endswith(owner.url("/review"))
+    assert owner.client.get(owner.url("/report.pdf")).status_code == 404
+    assert owner.client.get(owner.url("/charts/radar.svg")).status_code == 404
+
+
+def test_report_unchanged_after_the_questionnaire_file_changed(
+    submitted: Respondent, report_app: Flask, tmp_path: Path
+) -> None:
+    """Editing the YAML later changes neither the numbers nor the texts of an old report."""
+    before = text(submitted.client.get(submitted.url("/report")))
+    edited = tmp_path / "edited"
+    shutil.copytree(SAMPLE_DIR, edited)
+    yaml_file = edited / "digitalcheck.yaml"
+    content = yaml_file.read_text(encoding="utf-8")
+    content = content.replace("Strategie und Führung", "Strategie").replace("min: 25", "min: 20", 1)
+    yaml_file.write_text(content.replace("version: 1", "version: 2", 1), encoding="utf-8")
+    database = Path(report_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    restarted = make_app(database, edited)
+    assert restarted.extensions["questionnaires"]["digitalcheck"].version == 2
+    after = text(restarted.test_client().get(submitted.url("/report")))
+    strip = lambda html: re.sub(r"<input[^>]*csrf_token[^>]*>", "", html)  # noqa: E731
+    assert strip(after) == strip(before)
+
+
+def test_repeated_check_shows_the_change(
+    submitted: Respondent, report_app: Flask, sample: Questionnaire
+) -> None:
+    """Doing the check again links the new assessment and its report shows the change."""
+    report = submitted.client.get(submitted.url("/report"))
+    started = submitted.client.post(
+        submitted.url("/repeat"), data={"csrf_token": csrf_token(report)}
+    )
+    assert started.status_code == 302
+    again = Respondent(submitted.client)
+    again.token = re.search(r"/a/([\w-]+)/step/0", started.location).group(1)
+    profile_page = text(again.step(0))
+    assert 'value="Tischlerei Müller &amp; Söhne"' in profile_page
+    complete(again, report_app, sample, "Tischlerei Müller & Söhne", CRAFT_FIRM)
+    html = text(again.client.get(again.url("/report")))
+    assert "Veränderung seit" in html
+    assert re.search(r"<td>[+-]\d+</td>", html)
+
+
+@pytest.mark.parametrize("peers", [0, 4])
+def test_no_benchmark_below_five_peers(
+    submitted: Respondent, add_peer: PeerFactory, peers: int
+) -> None:
+    """Fewer than five comparable peers: no medians at all, and the report says why."""
+    for _ in range(peers):
+        add_peer(40)
+    html = text(submitted.client.get(submitted.url("/report")))
+    assert "sobald mindestens fünf" in html or "at least five" in html
+    assert "Median" not in re.sub(r"<p>[^<]*fünf[^<]*</p>", "", html)
