@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PO_FILES := $(wildcard assessment/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint format clean translations extract
+.PHONY: run test lint format clean translations extract bench
 
 run: $(STAMP) translations
 	$(BIN)/flask questionnaire check questionnaires/*.yaml
@@ -26,6 +26,10 @@ assessment/translations/%/LC_MESSAGES/messages.mo: assessment/translations/%/LC_
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o assessment/translations/messages.pot --no-location --sort-output assessment templates
 	$(BIN)/pybabel update -i assessment/translations/messages.pot -d assessment/translations --no-fuzzy-matching
+
+# Speed of the report under gunicorn on 127.0.0.1 (a few minutes); see BENCHMARKS.md.
+bench: $(STAMP) translations
+	$(BIN)/python bench/run.py --json bench/results.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -10,8 +10,6 @@ import hashlib
 import io
 import json
 import math
-import os
-import tempfile
 import textwrap
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -21,11 +19,13 @@ from pathlib import Path
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Circle
 
 from ..questionnaire.scoring import display_score
+from .cache import cached
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
-CHART_VERSION = 1
+CHART_VERSION = 3
 INK = "#0b3d6b"  # the company: dark, so that it prints well in grey scale
 PEER = "#303030"
 BANDS = ("#f3f3f3", "#e2e2e2", "#cfcfcf", "#bdbdbd", "#ababab", "#9a9a9a")
@@ -64,18 +64,7 @@ class ChartSpec:
 
 def chart_svg(spec: ChartSpec, cache_dir: Path) -> bytes:
     """The SVG of a chart, from the cache or drawn now and stored."""
-    path = cache_dir / f"{spec.key}.svg"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    svg = draw(spec)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-    with os.fdopen(handle, "wb") as file:
-        file.write(svg)
-    os.replace(temporary, path)  # atomic: readers never see half a file
-    return svg
+    return cached(cache_dir, f"{spec.key}.svg", lambda: draw(spec))
 
 
 def draw(spec: ChartSpec) -> bytes:
@@ -92,33 +81,43 @@ def _wrap(label: str, width: int) -> str:
 
 
 def _radar(spec: ChartSpec) -> Figure:
+    """A radar on plain axes (polar axes cost twice the time for the same picture)."""
     count = len(spec.labels)
-    figure = Figure(figsize=(6.6, 6.0), layout="constrained")
-    axes = figure.add_subplot(projection="polar")
-    angles = [2 * math.pi * index / count for index in range(count)]
-    closed = [*angles, angles[0]]
-    axes.set_theta_offset(math.pi / 2)
-    axes.set_theta_direction(-1)
-    axes.set_ylim(0, 100)
-    axes.set_yticks([*spec.level_starts[1:], 100])
-    axes.set_yticklabels(
-        [*(str(round(start)) for start in spec.level_starts[1:]), "100"], color="#444"
+    figure = Figure(figsize=(6.6, 6.0))
+    axes = figure.add_axes((0.0, 0.1, 1.0, 0.88))
+    axes.set_aspect("equal")
+    axes.axis("off")
+    axes.set_xlim(-1.62, 1.62)
+    axes.set_ylim(-1.3, 1.25)
+    angles = [math.pi / 2 - 2 * math.pi * index / count for index in range(count)]
+
+    def at(radius: float, angle: float) -> tuple[float, float]:
+        return radius / 100 * math.cos(angle), radius / 100 * math.sin(angle)
+
+    for ring in (*spec.level_starts[1:], 100):
+        axes.add_patch(Circle((0, 0), ring / 100, fill=False, edgecolor="#888", linewidth=0.6))
+        axes.text(0.015, ring / 100 + 0.01, str(round(ring)), color="#444", va="bottom", fontsize=8)
+    for angle, label in zip(angles, spec.labels, strict=True):
+        axes.plot(*zip((0, 0), at(100, angle), strict=True), color="#888", linewidth=0.6)
+        x, y = at(112, angle)
+        align = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
+        axes.text(x, y, _wrap(label, 18), ha=align, va="center", clip_on=False)
+    _polygon(
+        axes,
+        angles,
+        spec.scores,
+        color=INK,
+        linewidth=2.4,
+        marker="o",
+        markersize=6,
+        label=spec.company_label,
+        fill=True,
     )
-    axes.set_rlabel_position(0)
-    axes.set_xticks(angles)
-    axes.set_xticklabels([_wrap(label, 18) for label in spec.labels])
-    axes.tick_params(axis="x", pad=10)
-    axes.grid(color="#888", linewidth=0.6)
-    values = [*spec.scores, spec.scores[0]]
-    axes.plot(
-        closed, values, color=INK, linewidth=2.4, marker="o", markersize=6, label=spec.company_label
-    )
-    axes.fill(closed, values, color=INK, alpha=0.12)
     if spec.has_peers:
-        peers = [peer if peer is not None else math.nan for peer in spec.peers]
-        axes.plot(
-            closed,
-            [*peers, peers[0]],
+        _polygon(
+            axes,
+            angles,
+            spec.peers,
             color=PEER,
             linewidth=1.6,
             linestyle=(0, (5, 3)),
@@ -126,8 +125,29 @@ def _radar(spec: ChartSpec) -> Figure:
             markersize=5,
             label=spec.peer_label,
         )
-    figure.legend(loc="outside lower center", ncols=2, frameon=False)
+    figure.legend(loc="lower center", ncols=2, frameon=False)
     return figure
+
+
+def _polygon(
+    axes: Axes,
+    angles: list[float],
+    values: tuple[float | None, ...],
+    *,
+    fill: bool = False,
+    **style: object,
+) -> None:
+    """A closed line through the values (a missing value leaves a gap)."""
+    points = [
+        (value / 100 * math.cos(angle), value / 100 * math.sin(angle))
+        if value is not None
+        else (math.nan, math.nan)
+        for angle, value in zip(angles, values, strict=True)
+    ]
+    xs, ys = zip(*[*points, points[0]], strict=True)
+    axes.plot(xs, ys, **style)
+    if fill:
+        axes.fill(xs, ys, color=style.get("color"), alpha=0.12, linewidth=0)
 
 
 def _values(axes: Axes, positions: list[float], values: list[float], *, bold: bool) -> None:
@@ -148,7 +168,9 @@ def _values(axes: Axes, positions: list[float], values: list[float], *, bold: bo
 
 def _bars(spec: ChartSpec) -> Figure:
     count = len(spec.labels)
-    figure = Figure(figsize=(6.6, 0.5 * count + 1.4), layout="constrained")
+    height = 0.5 * count + 1.4
+    figure = Figure(figsize=(6.6, height))
+    figure.subplots_adjust(left=0.36, right=0.96, top=1 - 0.35 / height, bottom=0.95 / height)
     axes = figure.add_subplot()
     edges = [*spec.level_starts, 100]
     for index, (start, end) in enumerate(pairwise(edges)):
@@ -183,9 +205,8 @@ def _bars(spec: ChartSpec) -> Figure:
             [p for p, _ in known],
             [peer for _, peer in known],
             height=0.22,
-            color="white",
+            color="#d9d9d9",
             edgecolor=PEER,
-            hatch="////",
             linewidth=1,
             zorder=2,
             label=spec.peer_label,
@@ -197,5 +218,5 @@ def _bars(spec: ChartSpec) -> Figure:
     axes.set_xticks(range(0, 101, 10))
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    figure.legend(loc="outside lower center", ncols=2, frameon=False)
+    figure.legend(loc="lower center", ncols=2, frameon=False)
     return figure

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from fractions import Fraction
 
@@ -24,6 +26,8 @@ from ..survey.operations import questionnaire_of, score
 from .benchmark import Benchmark, benchmark
 
 TOP = 3
+#: The report names this many partners at most, the most relevant first.
+MAX_PARTNERS = 6
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Report:
     priorities: tuple[Priority, ...]
     action_plan: tuple[MatchedRecommendation, ...]
     partners: tuple[PartnerMatch, ...]
+    more_partners: int
     benchmark: Benchmark | None
     previous_date: datetime | None
 
@@ -76,12 +81,52 @@ class Report:
         return tuple(row for row in self.rows if row.score is not None)
 
 
-def build_report(assessment: Assessment) -> Report:
-    """Assemble the report of a submitted assessment from its pinned questionnaire."""
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything a report depends on besides the code: found with a few cheap queries."""
+
+    assessment: Assessment
+    questionnaire: Questionnaire
+    benchmark: Benchmark | None
+    previous: dict[str, float]
+    previous_date: datetime | None
+
+    def key(self, language: str, fingerprint: str) -> str:
+        """A hash that changes whenever anything the report shows would change."""
+        assessment = self.assessment
+        data = [
+            fingerprint,
+            language,
+            assessment.id,
+            assessment.questionnaire_version.content_hash,
+            str(assessment.submitted_at),
+            assessment.company_name,
+            [assessment.sector, assessment.size, assessment.region],
+            asdict(self.benchmark) if self.benchmark else None,
+            sorted(self.previous.items()),
+            str(self.previous_date),
+        ]
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def report_inputs(assessment: Assessment) -> ReportInputs:
+    """The inputs of a submitted assessment's report."""
     questionnaire = questionnaire_of(assessment)
-    result = score(assessment, questionnaire)
-    peers = benchmark(assessment, questionnaire.id)
     previous, previous_date = _previous_scores(assessment)
+    return ReportInputs(
+        assessment=assessment,
+        questionnaire=questionnaire,
+        benchmark=benchmark(assessment, questionnaire.id),
+        previous=previous,
+        previous_date=previous_date,
+    )
+
+
+def build_report(inputs: ReportInputs) -> Report:
+    """Assemble the report of a submitted assessment from its pinned questionnaire."""
+    assessment, questionnaire = inputs.assessment, inputs.questionnaire
+    result = score(assessment, questionnaire)
+    peers, previous, previous_date = inputs.benchmark, inputs.previous, inputs.previous_date
     matched = build_action_plan(result)
     by_dimension: dict[str, list[Recommendation]] = {}
     for match in sorted(matched, key=lambda m: questionnaire.dimensions.index(m.dimension)):
@@ -101,6 +146,7 @@ def build_report(assessment: Assessment) -> Report:
     profile = CompanyProfile(
         sector=assessment.sector, size=assessment.size, region=assessment.region
     )
+    partners = rank_partners(match_partners(questionnaire.directory, matched, profile))
     return Report(
         assessment=assessment,
         questionnaire=questionnaire,
@@ -109,10 +155,16 @@ def build_report(assessment: Assessment) -> Report:
         strengths=tuple(row_of[d.dimension.id] for d in rank_strengths(result)[:TOP]),
         priorities=tuple(rank_priorities(result)[:TOP]),
         action_plan=tuple(matched),
-        partners=tuple(match_partners(questionnaire.directory, matched, profile)),
+        partners=tuple(partners[:MAX_PARTNERS]),
+        more_partners=max(0, len(partners) - MAX_PARTNERS),
         benchmark=peers,
         previous_date=previous_date,
     )
+
+
+def rank_partners(matches: list[PartnerMatch]) -> list[PartnerMatch]:
+    """Partners who help with more of the called-for topics first; ties keep the plan's order."""
+    return sorted(matches, key=lambda match: -len(match.topics))
 
 
 def _previous_scores(assessment: Assessment) -> tuple[dict[str, float], datetime | None]:

@@ -9,11 +9,9 @@ report's own stylesheet.
 from __future__ import annotations
 
 import base64
-import hashlib
 import multiprocessing
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 
+from ..models import Assessment
 from .content import Report
 
 RENDER_TIMEOUT = 120
@@ -36,7 +35,7 @@ _pool_pid: int | None = None
 def render_report_pdf(
     report: Report, charts: dict[str, bytes], group_name: Callable[[str], str]
 ) -> bytes:
-    """The PDF of a report (from the cache when the report has not changed)."""
+    """The PDF of a report, rendered in the rendering process."""
     static = Path(current_app.static_folder or "static").resolve()
     html = render_template(
         "report/pdf.html",
@@ -45,29 +44,13 @@ def render_report_pdf(
         group_name=group_name,
         stylesheet=(static / "css" / "report-pdf.css").as_uri(),
     )
-    cache = Path(current_app.config["CACHE_DIR"]) / "pdf"
-    path = cache / f"{hashlib.sha256(html.encode('utf-8')).hexdigest()}.pdf"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    document = _render(html, str(static))
-    cache.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=cache, suffix=".tmp")
-    with os.fdopen(handle, "wb") as file:
-        file.write(document)
-    os.replace(temporary, path)
-    return document
+    if current_app.config.get("PDF_IN_PROCESS"):
+        return html_to_pdf(html, str(static))
+    return _renderer().submit(html_to_pdf, html, str(static)).result(timeout=RENDER_TIMEOUT)
 
 
 def _data_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-
-
-def _render(html: str, static_folder: str) -> bytes:
-    if current_app.config.get("PDF_IN_PROCESS"):
-        return html_to_pdf(html, static_folder)
-    return _renderer().submit(html_to_pdf, html, static_folder).result(timeout=RENDER_TIMEOUT)
 
 
 def _renderer() -> ProcessPoolExecutor:
@@ -111,10 +94,10 @@ def _fetcher(allowed: Path) -> Any:
     return ReportFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
 
 
-def pdf_filename(report: Report) -> str:
+def pdf_filename(assessment: Assessment) -> str:
     """E.g. digital-check-tischlerei-muster-2026-11-24.pdf (ASCII only)."""
     parts = ["digital-check"]
-    company = report.assessment.company_name
+    company = assessment.company_name
     if company:
         spelled = company.translate(_GERMAN_LETTERS)
         ascii_name = unicodedata.normalize("NFKD", spelled)
@@ -122,7 +105,7 @@ def pdf_filename(report: Report) -> str:
         slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:60]
         if slug:
             parts.append(slug)
-    submitted = report.assessment.submitted_at
+    submitted = assessment.submitted_at
     if submitted is not None:
         parts.append(f"{submitted:%Y-%m-%d}")
     return "-".join(parts) + ".pdf"

@@ -19,14 +19,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..i18n import current_language, localize
 from ..models import Assessment
 from ..questionnaire.scoring import display_score
 from ..survey import operations
-from .charts import ChartSpec, chart_svg
-from .content import Report, build_report
+from .cache import cached, fingerprint
+from .charts import CHART_VERSION, ChartSpec, chart_svg
+from .content import Report, ReportInputs, build_report, report_inputs
 from .pdf import pdf_filename, render_report_pdf
 
 bp = Blueprint("report", __name__)
@@ -79,28 +81,47 @@ def group_name(group: str) -> str:
     }[group]
 
 
-def chart_cache() -> Path:
-    """Where drawn charts are kept."""
-    return Path(current_app.config["CACHE_DIR"]) / "charts"
+def cache_dir(kind: str) -> Path:
+    """Where cached files of one kind (charts, bodies, pdf) are kept."""
+    return Path(current_app.config["CACHE_DIR"]) / kind
+
+
+def _inputs_and_key(token: str) -> tuple[ReportInputs, str]:
+    assessment = _submitted(token)
+    if not assessment.submitted:
+        abort(404, _("The report is available once the answers are submitted."))
+    inputs = report_inputs(assessment)
+    fingerprint = current_app.extensions["report_fingerprint"]
+    return inputs, inputs.key(current_language(), fingerprint)
 
 
 @bp.get("/a/<token>/report")
 def report(token: str) -> Any:
-    """The result of a submitted assessment."""
+    """The result of a submitted assessment (its body cached while nothing it shows changes)."""
     assessment = _submitted(token)
     if not assessment.submitted:
         return redirect(url_for("survey.review", token=token))
-    content = build_report(assessment)
-    charts = {
-        kind: url_for(".chart", token=token, kind=kind, v=spec.key[:16])
-        for kind, spec in chart_specs(content).items()
-    }
+    inputs, key = _inputs_and_key(token)
+
+    def render_body() -> bytes:
+        content = build_report(inputs)
+        # relative links, so that no cached file holds a token
+        charts = {
+            kind: f"charts/{kind}.svg?v={spec.key[:16]}"
+            for kind, spec in chart_specs(content).items()
+        }
+        html = render_template(
+            "report/_body.html", report=content, charts=charts, group_name=group_name
+        )
+        return html.encode("utf-8")
+
+    body = cached(cache_dir("bodies"), f"{key}.html", render_body).decode("utf-8")
     return render_template(
         "report/page.html",
-        report=content,
-        charts=charts,
+        assessment=assessment,
+        questionnaire=inputs.questionnaire,
+        body=Markup(body),
         token=token,
-        group_name=group_name,
         form=FlaskForm(),
     )
 
@@ -108,13 +129,11 @@ def report(token: str) -> Any:
 @bp.get("/a/<token>/charts/<kind>.svg")
 def chart(token: str, kind: str) -> Response:
     """One chart of the report as SVG (drawn once per content, then served from the cache)."""
-    assessment = _submitted(token)
-    if not assessment.submitted or kind not in CHART_KINDS:
-        abort(404)
-    spec = chart_specs(build_report(assessment)).get(kind)
+    inputs, _key = _inputs_and_key(token)
+    spec = chart_specs(build_report(inputs)).get(kind) if kind in CHART_KINDS else None
     if spec is None:
         abort(404)
-    response = Response(chart_svg(spec, chart_cache()), mimetype="image/svg+xml")
+    response = Response(chart_svg(spec, cache_dir("charts")), mimetype="image/svg+xml")
     response.set_etag(spec.key)
     response.cache_control.private = True
     response.cache_control.max_age = 86400 if request.args.get("v") == spec.key[:16] else 0
@@ -124,14 +143,19 @@ def chart(token: str, kind: str) -> Response:
 @bp.get("/a/<token>/report.pdf")
 def pdf(token: str) -> Response:
     """The report as a PDF download (A4, tagged), cached while the report does not change."""
-    assessment = _submitted(token)
-    if not assessment.submitted:
-        abort(404, _("The report is available once the answers are submitted."))
-    content = build_report(assessment)
-    charts = {kind: chart_svg(spec, chart_cache()) for kind, spec in chart_specs(content).items()}
-    document = render_report_pdf(content, charts, group_name)
-    response = Response(document, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{pdf_filename(content)}"'
+    inputs, key = _inputs_and_key(token)
+
+    def render() -> bytes:
+        content = build_report(inputs)
+        charts = {
+            kind: chart_svg(spec, cache_dir("charts"))
+            for kind, spec in chart_specs(content).items()
+        }
+        return render_report_pdf(content, charts, group_name)
+
+    response = Response(cached(cache_dir("pdf"), f"{key}.pdf", render), mimetype="application/pdf")
+    filename = pdf_filename(inputs.assessment)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.cache_control.private = True
     return response
 
@@ -172,6 +196,14 @@ def partner_kind_name(kind: str) -> str:
 def init_app(app: Flask) -> None:
     """Register the blueprint and the helpers of the report templates."""
     app.register_blueprint(bp)
+    root = Path(app.root_path)
+    sources = [
+        *Path(app.template_folder or "templates").rglob("*.html"),
+        *(Path(app.static_folder or "static") / "css").glob("*.css"),
+        *(root / "translations").rglob("*.mo"),
+        *(root / "report").glob("*.py"),
+    ]
+    app.extensions["report_fingerprint"] = fingerprint(sources, str(CHART_VERSION))
     app.jinja_env.globals.update(
         shown=shown, effort_name=effort_name, partner_kind_name=partner_kind_name
     )

@@ -16,6 +16,7 @@ from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.advice import build_action_plan
 from assessment.questionnaire.matching import CompanyProfile, match_partners
 from assessment.questionnaire.scoring import display_score, read_answers, score_assessment
+from assessment.report.content import MAX_PARTNERS, rank_partners
 from assessment.report.pdf import _fetcher, html_to_pdf
 
 from ..conftest import SAMPLE_DIR, make_app
@@ -63,9 +64,12 @@ def test_report_shows_advice_plan_and_partners(
         re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<strong>(.*?)</strong>", titles, re.S)
     ]
     assert shown == [m.recommendation.title.get("de").replace("&", "&amp;") for m in plan]
-    partners = match_partners(sample.directory, plan, CompanyProfile(**CRAFT_FIRM))
-    assert partners
-    for match in partners:
+    matched = rank_partners(match_partners(sample.directory, plan, CompanyProfile(**CRAFT_FIRM)))
+    assert len(matched) > MAX_PARTNERS, "the sample firm has more partners than the report names"
+    assert f"{len(matched) - MAX_PARTNERS} weitere Partner" in html
+    for match in matched[MAX_PARTNERS:]:
+        assert f"<h3>{match.partner.name.get('de')}</h3>".replace("&", "&amp;") not in html
+    for match in matched[:MAX_PARTNERS]:
         assert match.partner.name.get("de").replace("&", "&amp;") in html
         for reason in match.reasons:
             assert reason.describe("de").replace("&", "&amp;").replace("->", "-&gt;") in html
@@ -93,11 +97,11 @@ def test_charts_are_valid_svg_naming_every_dimension(
 ) -> None:
     """Both charts parse as SVG, name every assessed dimension, and come from the cache later."""
     html = text(submitted.client.get(submitted.url("/report")))
-    sources = re.findall(r'<img src="(/a/[^"]+/charts/(\w+)\.svg\?v=\w+)"', html)
+    sources = re.findall(r'<img src="(charts/(\w+)\.svg\?v=\w+)"', html)
     assert {kind for _src, kind in sources} == {"radar", "bars"}
     result = engine_result(report_app, sample)
     for source, _kind in sources:
-        response = submitted.client.get(source)
+        response = submitted.client.get(submitted.url("/" + source))
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"
         root = ET.fromstring(response.data)
         assert root.tag == f"{SVG}svg"
@@ -105,7 +109,9 @@ def test_charts_are_valid_svg_naming_every_dimension(
         for dimension in result.assessed:
             for word in dimension.dimension.title.get("de").split():
                 assert word in words
-        again = submitted.client.get(source, headers={"If-None-Match": response.headers["ETag"]})
+        again = submitted.client.get(
+            submitted.url("/" + source), headers={"If-None-Match": response.headers["ETag"]}
+        )
         assert again.status_code == 304
     cached = list((Path(report_app.config["CACHE_DIR"]) / "charts").glob("*.svg"))
     assert len(cached) == 2
@@ -130,7 +136,8 @@ def test_pdf_holds_the_report(
     for dimension in result.assessed:
         assert dimension.dimension.title.get("de") in content
     plan = build_action_plan(result)
-    for match in match_partners(sample.directory, plan, CompanyProfile(**CRAFT_FIRM)):
+    matched = match_partners(sample.directory, plan, CompanyProfile(**CRAFT_FIRM))
+    for match in rank_partners(matched)[:MAX_PARTNERS]:
         assert match.partner.name.get("de") in content
     assert len(reader.pages) >= 3 and "1 / " not in reader.pages[0].extract_text(), (
         "cover unnumbered"
@@ -188,8 +195,8 @@ def test_report_in_english(submitted: Respondent) -> None:
     assert (
         "Your result" in html and "Your action plan" in html and "Strategy and leadership" in html
     )
-    source = re.search(r'<img src="(/a/[^"]+/charts/bars\.svg\?v=\w+)"', html).group(1)
-    assert "Your company" in client.get(source).get_data(as_text=True)
+    source = re.search(r'<img src="(charts/bars\.svg\?v=\w+)"', html).group(1)
+    assert "Your company" in client.get(submitted.url("/" + source)).get_data(as_text=True)
 
 
 def test_report_before_submit_goes_to_review(report_app: Flask) -> None:

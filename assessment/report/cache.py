@@ -1,0 +1,39 @@
+"""A content-addressed file cache: a name is a hash of what the file holds, so it never goes stale.
+
+Any worker or host may fill it; two that fill the same entry write the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+
+def cached(folder: Path, name: str, produce: Callable[[], bytes]) -> bytes:
+    """The bytes stored under ``name``, produced and stored now if they are missing."""
+    path = folder / name
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    data = produce()
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(handle, "wb") as file:
+        file.write(data)
+    os.replace(temporary, path)  # atomic: readers never see half a file
+    return data
+
+
+def fingerprint(paths: Iterable[Path], *extra: str) -> str:
+    """A hash of the given files' names and contents (and of ``extra``), for cache keys."""
+    digest = hashlib.sha256()
+    for value in extra:
+        digest.update(value.encode())
+    for path in sorted(paths):
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

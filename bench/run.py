@@ -1,0 +1,335 @@
+"""Benchmark of the report: the app under gunicorn on 127.0.0.1, medians and p95 against targets.
+
+Run with `make bench`. Every load is bounded in requests and time; nothing leaves this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Figure:
+    """One measured figure against its target (milliseconds)."""
+
+    name: str
+    target_ms: float
+    statistic: str
+    samples: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    @property
+    def measured(self) -> float:
+        return self.p95 if self.statistic == "p95" else self.median
+
+    @property
+    def passed(self) -> bool:
+        return self.measured <= self.target_ms
+
+
+class Client:
+    """A keep-alive HTTP client with a cookie jar, for one simulated user."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, dict, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, dict(response.headers), data
+
+    def timed(self, path: str) -> float:
+        start = time.perf_counter()
+        status, _headers, _body = self.request("GET", path)
+        elapsed = (time.perf_counter() - start) * 1000
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}")
+        return elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def csrf(page: bytes) -> str:
+    match = re.search(rb'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)
+    assert match, "no CSRF token"
+    return match.group(1).decode()
+
+
+def start_check(client: Client) -> str:
+    """Start the sample check; its token."""
+    _status, _headers, landing = client.request("GET", "/")
+    _status, headers, _body = client.request(
+        "POST", "/assessments", {"csrf_token": csrf(landing), "questionnaire": "digitalcheck"}
+    )
+    return re.search(r"/a/([\w-]+)/step/0", headers["Location"]).group(1)
+
+
+def complete_check(client: Client, company: str) -> str:
+    """Answer the sample questionnaire through HTTP (second option everywhere) and submit."""
+    sys.path.insert(0, str(ROOT))
+    from assessment.questionnaire import load_questionnaire
+    from tests.web.helpers import good_answer
+
+    questionnaire = load_questionnaire(ROOT / "questionnaires" / "digitalcheck.yaml")
+    token = start_check(client)
+    for number in range(len(questionnaire.dimensions) + 1):
+        _s, _h, page = client.request("GET", f"/a/{token}/step/{number}")
+        names = set(re.findall(rb'name="([\w.-]+)"', page))
+        form = {"csrf_token": csrf(page), "action": "next"}
+        questions = (
+            questionnaire.profile if number == 0 else questionnaire.dimensions[number - 1].questions
+        )
+        for question in questions:
+            for key, value in good_answer(question).items(multi=False):
+                if key.encode() in names:
+                    form[key] = value
+        if number == 0:
+            form["company_name"] = company
+        status, _h, body = client.request("POST", f"/a/{token}/step/{number}", form)
+        if status != 302:
+            raise RuntimeError(f"step {number} answered {status}: {body[:300]!r}")
+    _s, _h, review = client.request("GET", f"/a/{token}/review")
+    client.request("POST", f"/a/{token}/review", {"csrf_token": csrf(review), "action": "submit"})
+    return token
+
+
+def empty(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure(count: int, seconds: float, action: Callable[[], float]) -> list[float]:
+    """Run ``action`` up to ``count`` times or for ``seconds``; its timings in ms."""
+    samples: list[float] = []
+    deadline = time.monotonic() + seconds
+    while len(samples) < count and time.monotonic() < deadline:
+        samples.append(action())
+    return samples
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, to check that it runs")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args()
+    scale = 0.1 if args.quick else 1.0
+
+    workdir = Path(tempfile.mkdtemp(prefix="digitalcheck-bench-"))
+    cache = workdir / "cache"
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+        "CACHE_DIR": str(cache),
+        "SECRET_KEY": "bench-" + "x" * 40,
+    }
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [bin_dir / "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        [
+            bin_dir / "gunicorn",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        figures = run_figures(port, cache, scale)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print_table(figures)
+    if args.json:
+        args.json.write_text(json.dumps(as_json(figures), indent=2))
+    return 0 if all(f.passed for f in figures) or args.quick else 1
+
+
+def run_figures(port: int, cache: Path, scale: float) -> list[Figure]:
+    owner = Client(port)
+    token = complete_check(owner, "Bench GmbH")
+    others = [Client(port) for _ in range(2)]
+    other_tokens = [complete_check(client, f"Bench {n} GmbH") for n, client in enumerate(others)]
+    n = lambda count: max(3, int(count * scale))  # noqa: E731
+    report = f"/a/{token}/report"
+    _status, _headers, page = owner.request("GET", report)
+    charts = [f"/a/{token}/" + c.decode() for c in re.findall(rb'<img src="(charts/[^"]+)"', page)]
+    figures = []
+
+    figures.append(
+        Figure(
+            "report page, charts cached",
+            20,
+            "p95",
+            measure(n(200), 30, lambda: owner.timed(report)),
+        )
+    )
+
+    chart_clients = [Client(port) for _ in charts]
+
+    def fresh() -> float:
+        """Nothing cached: the page, then both charts at once, as a browser loads them."""
+        empty(cache / "charts")
+        empty(cache / "bodies")
+        page_time = owner.timed(report)
+        times: list[float] = []
+        loaders = [
+            threading.Thread(target=lambda c=c, u=u: times.append(c.timed(u)))
+            for c, u in zip(chart_clients, charts, strict=True)
+        ]
+        for loader in loaders:
+            loader.start()
+        for loader in loaders:
+            loader.join()
+        return page_time + max(times)
+
+    figures.append(
+        Figure("report page with charts drawn fresh", 150, "p95", measure(n(40), 60, fresh))
+    )
+
+    pdf = f"/a/{token}/report.pdf"
+    owner.timed(pdf)  # starts the rendering process
+
+    def fresh_pdf() -> float:
+        empty(cache / "pdf")
+        return owner.timed(pdf)
+
+    figures.append(Figure("PDF, warm renderer", 1000, "p95", measure(n(20), 90, fresh_pdf)))
+    owner.timed(pdf)
+    figures.append(
+        Figure(
+            "PDF, repeated download (cached)",
+            20,
+            "p95",
+            measure(n(100), 30, lambda: owner.timed(pdf)),
+        )
+    )
+
+    stop = threading.Event()
+
+    def render_loop(client: Client, other: str) -> None:
+        while not stop.is_set():
+            for leftover in (cache / "pdf").glob("*.pdf"):
+                leftover.unlink(missing_ok=True)
+            try:
+                client.timed(f"/a/{other}/report.pdf")
+            except (OSError, http.client.HTTPException):
+                return  # the server is going away at the end of the run
+
+    renderers = [
+        threading.Thread(target=render_loop, args=(c, t), daemon=True)
+        for c, t in zip(others, other_tokens, strict=True)
+    ]
+    for thread in renderers:
+        thread.start()
+    time.sleep(1.0)
+    reader = Client(port)
+    step_page = f"/a/{start_check(reader)}/step/2"
+    during = measure(n(200), 30, lambda: reader.timed(step_page))
+    stop.set()
+    for thread in renderers:
+        thread.join(timeout=120)
+    figures.append(Figure("questionnaire page while two PDFs render", 50, "p95", during))
+    return figures
+
+
+def print_table(figures: list[Figure]) -> None:
+    machine = f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"\nDigital-Check benchmark — {machine}")
+    print(f"{'figure':45} {'target':>10} {'median':>9} {'p95':>9} {'n':>5}  result")
+    for f in figures:
+        result = "pass" if f.passed else "FAIL"
+        print(
+            f"{f.name:45} {f.statistic + ' <= ' + format(f.target_ms, 'g') + ' ms':>10} "
+            f"{f.median:8.1f}  {f.p95:8.1f} {len(f.samples):5}  {result}"
+        )
+
+
+def as_json(figures: list[Figure]) -> list[dict]:
+    return [
+        {
+            "figure": f.name,
+            "target_ms": f.target_ms,
+            "statistic": f.statistic,
+            "median_ms": f.median,
+            "p95_ms": f.p95,
+            "samples": len(f.samples),
+            "passed": f.passed,
+        }
+        for f in figures
+    ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

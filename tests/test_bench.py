@@ -1,0 +1,35 @@
+"""The benchmark script runs (with tiny sizes), so that it cannot rot; timing is not asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from assessment import PROJECT_ROOT
+
+
+def test_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
+    """`bench/run.py --quick` serves the app under gunicorn, measures, prints and writes JSON."""
+    output = tmp_path / "results.json"
+    run = subprocess.run(
+        [sys.executable, "bench/run.py", "--quick", "--json", str(output)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    figures = json.loads(output.read_text())
+    assert [f["figure"] for f in figures] == [
+        "report page, charts cached",
+        "report page with charts drawn fresh",
+        "PDF, warm renderer",
+        "PDF, repeated download (cached)",
+        "questionnaire page while two PDFs render",
+    ]
+    assert all(f["samples"] >= 3 and f["median_ms"] > 0 for f in figures)
+    for figure in figures:
+        assert figure["figure"] in run.stdout
