@@ -73,6 +73,7 @@ def draw(spec: ChartSpec) -> bytes:
         figure = _radar(spec) if spec.kind == "radar" else _bars(spec)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        figure.clear()  # breaks the figure's reference cycles now rather than in a slow full GC
     return buffer.getvalue()
 
 

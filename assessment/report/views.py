@@ -105,11 +105,11 @@ def report(token: str) -> Any:
 
     def render_body() -> bytes:
         content = build_report(inputs)
+        specs = chart_specs(content)
+        for spec in specs.values():  # drawn now, so the browser's requests find them cached
+            chart_svg(spec, cache_dir("charts"))
         # relative links, so that no cached file holds a token
-        charts = {
-            kind: f"charts/{kind}.svg?v={spec.key[:16]}"
-            for kind, spec in chart_specs(content).items()
-        }
+        charts = {kind: f"charts/{kind}.svg?v={spec.key[:16]}" for kind, spec in specs.items()}
         html = render_template(
             "report/_body.html", report=content, charts=charts, group_name=group_name
         )
