@@ -14,6 +14,7 @@ TITLES = {
     405: _l("This action is not possible here"),
     413: _l("Too much data"),
     500: _l("Something went wrong on our side"),
+    503: _l("Not available at the moment"),
 }
 
 EXPLANATIONS = {
@@ -23,6 +24,7 @@ EXPLANATIONS = {
     405: _l("This page cannot be used this way. Please start again from the home page."),
     413: _l("The form sent more data than allowed. Please shorten your answers and try again."),
     500: _l("The page could not be shown. Please try again in a moment; saved answers are safe."),
+    503: _l("Please try again later. Your report in the browser is not affected."),
 }
 
 CSRF_DETAIL = _l(

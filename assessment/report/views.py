@@ -153,7 +153,12 @@ def pdf(token: str) -> Response:
         }
         return render_report_pdf(content, charts, group_name)
 
-    response = Response(cached(cache_dir("pdf"), f"{key}.pdf", render), mimetype="application/pdf")
+    try:
+        document = cached(cache_dir("pdf"), f"{key}.pdf", render)
+    except OSError:  # WeasyPrint's system libraries (Pango) are missing on this server
+        current_app.logger.exception("the PDF could not be rendered")
+        abort(503, _("The PDF cannot be created on this server at the moment."))
+    response = Response(document, mimetype="application/pdf")
     filename = pdf_filename(inputs.assessment)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.cache_control.private = True

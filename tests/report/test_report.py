@@ -256,3 +256,19 @@ def test_no_benchmark_below_five_peers(
     html = text(submitted.client.get(submitted.url("/report")))
     assert "sobald mindestens fünf" in html or "at least five" in html
     assert "Median" not in re.sub(r"<p>[^<]*fünf[^<]*</p>", "", html)
+
+
+def test_pdf_without_the_system_libraries(
+    submitted: Respondent, report_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Pango on the server the PDF is a friendly 503; the page still works."""
+
+    def missing_pango(html: str, static_folder: str) -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    report_app.config["PDF_IN_PROCESS"] = True
+    monkeypatch.setattr("assessment.report.pdf.html_to_pdf", missing_pango)
+    response = submitted.client.get(submitted.url("/report.pdf"))
+    assert response.status_code == 503
+    assert "Das PDF kann auf diesem Server zurzeit nicht erstellt werden." in text(response)
+    assert submitted.client.get(submitted.url("/report")).status_code == 200
