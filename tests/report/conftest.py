@@ -12,11 +12,9 @@ from assessment.extensions import db
 from assessment.models import Assessment, DimensionScore
 from assessment.questionnaire import Questionnaire
 from assessment.survey.pinning import pin
-from assessment.survey.steps import page_questions, steps
 
 from ..conftest import make_app
-from ..web.conftest import stored_for
-from ..web.helpers import Respondent, good_answer, merge
+from ..web.helpers import Respondent, complete
 
 CRAFT_FIRM = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
 
@@ -28,23 +26,6 @@ def report_app(tmp_path: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine.dispose()
-
-
-def complete(
-    owner: Respondent, app: Flask, sample: Questionnaire, company: str, profile: dict
-) -> None:
-    """Answer every page of the sample (with the given profile) and submit."""
-    answers: dict[str, object] = {}
-    for current in steps(sample):
-        page = page_questions(current, sample, answers)
-        data = merge(*(good_answer(shown.question) for shown in page))
-        if current.is_profile:
-            for key, value in {**profile, "company_name": company}.items():
-                data[key] = value  # replaces the generated answer
-        response = owner.send(current.number, data)
-        assert response.status_code == 302, response.get_data(as_text=True)
-        answers = stored_for(app, owner.token)
-    assert owner.submit().status_code == 302
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from assessment.report.pdf import _fetcher, html_to_pdf
 
 from ..conftest import SAMPLE_DIR, make_app
 from ..web.conftest import stored
-from ..web.helpers import Respondent, csrf_token, text
-from .conftest import CRAFT_FIRM, PeerFactory, complete
+from ..web.helpers import Respondent, complete, csrf_token, text
+from .conftest import CRAFT_FIRM, PeerFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,7 +11,6 @@ from flask.testing import FlaskClient
 
 from assessment.extensions import db
 from assessment.models import Assessment
-from assessment.survey.operations import find_assessment
 
 from ..conftest import make_app
 from .helpers import Respondent
@@ -48,14 +47,6 @@ def stored(app: Flask) -> dict[str, object]:
     """The only assessment's answers as stored in the database."""
     with app.app_context():
         assessment = db.session.scalars(db.select(Assessment)).one()
-        return {answer.question_id: answer.value for answer in assessment.answers}
-
-
-def stored_for(app: Flask, token: str) -> dict[str, object]:
-    """The answers of the assessment that ``token`` opens."""
-    with app.app_context():
-        assessment = find_assessment(token)
-        assert assessment is not None
         return {answer.question_id: answer.value for answer in assessment.answers}
 
 

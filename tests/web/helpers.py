@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
-from assessment.questionnaire import QuestionBase
+from assessment.questionnaire import QuestionBase, Questionnaire
 from assessment.questionnaire.questions import (
     MatrixQuestion,
     MultiQuestion,
@@ -18,6 +19,8 @@ from assessment.questionnaire.questions import (
     SingleQuestion,
     TextQuestion,
 )
+from assessment.survey.operations import find_assessment
+from assessment.survey.steps import page_questions, steps
 
 _CSRF = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -117,3 +120,28 @@ def merge(*parts: MultiDict) -> MultiDict:
         for key, value in part.items(multi=True):
             merged.add(key, value)
     return merged
+
+
+def answers_of(app: Flask, token: str) -> dict[str, object]:
+    """The stored answers of the assessment that ``token`` opens."""
+    with app.app_context():
+        assessment = find_assessment(token)
+        assert assessment is not None
+        return {answer.question_id: answer.value for answer in assessment.answers}
+
+
+def complete(
+    owner: Respondent, app: Flask, questionnaire: Questionnaire, company: str, profile: dict
+) -> None:
+    """Answer every page (the profile as given, a valid answer elsewhere) and submit."""
+    answers: dict[str, object] = {}
+    for current in steps(questionnaire):
+        page = page_questions(current, questionnaire, answers)
+        data = merge(*(good_answer(shown.question) for shown in page))
+        if current.is_profile:
+            for key, value in {**profile, "company_name": company}.items():
+                data[key] = value  # replaces the generated answer
+        response = owner.send(current.number, data)
+        assert response.status_code == 302, text(response)
+        answers = answers_of(app, owner.token)
+    assert owner.submit().status_code == 302
