@@ -36,13 +36,18 @@ def make_app(database: Path, questionnaire_dir: Path = SAMPLE_DIR) -> Flask:
     return app
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """The application serving the sample questionnaires, on a fresh database."""
-    app = make_app(tmp_path / "test.db")
+def serving(database: Path, questionnaire_dir: Path = SAMPLE_DIR) -> Iterator[Flask]:
+    """An app on its own database for one test; its connections are closed afterwards."""
+    app = make_app(database, questionnaire_dir)
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """The application serving the sample questionnaires, on a fresh database."""
+    yield from serving(tmp_path / "test.db")
 
 
 @pytest.fixture

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from fractions import Fraction
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -70,15 +69,3 @@ Flag = Annotated[bool, Strict()]
 def exact(value: float | int) -> Fraction:
     """The number as written in the file, as an exact fraction (0.1 is one tenth)."""
     return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
-
-
-def duplicate_ids(items: Iterable[Any], key: str = "id") -> Iterator[tuple[int, str]]:
-    """Index and id of every item whose id was already used by an earlier item."""
-    seen: set[str] = set()
-    for index, item in enumerate(items):
-        value = getattr(item, key, None) if not isinstance(item, dict) else item.get(key)
-        if not isinstance(value, str):
-            continue
-        if value in seen:
-            yield index, value
-        seen.add(value)

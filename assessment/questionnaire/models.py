@@ -126,11 +126,6 @@ class Questionnaire(Model):
         return {dimension.id: dimension for dimension in self.dimensions}
 
     @cached_property
-    def level_index(self) -> dict[str, Level]:
-        """Every level by id."""
-        return {level.id: level for level in self.levels}
-
-    @cached_property
     def _level_starts(self) -> tuple[tuple[Fraction, Level], ...]:
         return tuple((exact(level.min), level) for level in self.levels)
 

@@ -13,7 +13,7 @@ from assessment.models import Assessment, DimensionScore
 from assessment.questionnaire import Questionnaire
 from assessment.survey.pinning import pin
 
-from ..conftest import make_app
+from ..conftest import serving
 from ..web.helpers import Respondent, complete
 
 CRAFT_FIRM = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
@@ -22,10 +22,7 @@ CRAFT_FIRM = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
 @pytest.fixture
 def report_app(tmp_path: Path) -> Iterator[Flask]:
     """The app on the sample questionnaire, rendering PDFs in its own process."""
-    app = make_app(tmp_path / "report.db")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from serving(tmp_path / "report.db")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from assessment.extensions import db
 from assessment.models import Assessment
 
-from ..conftest import make_app
+from ..conftest import serving
 from .helpers import Respondent
 
 DATA = Path(__file__).parent / "data"
@@ -21,10 +21,7 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture
 def small_app(tmp_path: Path) -> Iterator[Flask]:
     """The app serving tests/web/data/check.yaml."""
-    app = make_app(tmp_path / "web.db", DATA)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from serving(tmp_path / "web.db", DATA)
 
 
 @pytest.fixture
