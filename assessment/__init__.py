@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from . import catalogue, errors, i18n, views
+from .advisor import views as advisor_views
 from .config import config_from_env
 from .extensions import csrf, db, migrate
 from .report import views as report_views
@@ -43,4 +44,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     views.init_app(app)
     survey_views.init_app(app)
     report_views.init_app(app)
+    advisor_views.init_app(app)
     return app

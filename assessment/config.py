@@ -47,7 +47,24 @@ def config_from_env(
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": environment == "production",
+        "ADVISOR_IDLE_MINUTES": _number(environ, "ADVISOR_IDLE_MINUTES", 30),
+        "ADVISOR_SESSION_HOURS": _number(environ, "ADVISOR_SESSION_HOURS", 10),
+        "LOGIN_WINDOW_MINUTES": _number(environ, "LOGIN_WINDOW_MINUTES", 15),
+        "LOGIN_LIMIT_PER_ACCOUNT": _number(environ, "LOGIN_LIMIT_PER_ACCOUNT", 5),
+        "LOGIN_LIMIT_PER_ADDRESS": _number(environ, "LOGIN_LIMIT_PER_ADDRESS", 20),
+        "PASSWORD_HASH_PROFILE": "default",
+        "REMEMBER_COOKIE_DURATION": 0,
     }
+
+
+def _number(environ: Mapping[str, str], name: str, default: int) -> int:
+    """A positive whole number from the environment."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a positive whole number, not {raw!r}")
+    return int(raw)
 
 
 def _normalise_database_url(url: str) -> str:

@@ -15,10 +15,13 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from .extensions import db
 
 STATUSES = ("in_progress", "submitted")
+#: The advisors' review of a shared, submitted assessment.
+REVIEW_STATUSES = ("new", "in_review", "reviewed")
 
 
 def utcnow() -> datetime:
@@ -54,7 +57,9 @@ class Assessment(db.Model):
     __tablename__ = "assessments"
     __table_args__ = (
         CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        CheckConstraint(f"review_status IN {REVIEW_STATUSES!r}", name="review_status"),
         Index("ix_assessments_status_submitted_at", "status", "submitted_at"),
+        Index("ix_assessments_shared", "consent_advisors", "status", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +75,8 @@ class Assessment(db.Model):
     language: Mapped[str] = mapped_column(String(8))
     #: The company's name, if the owner gave it.
     company_name: Mapped[str | None] = mapped_column(String(200))
+    #: The company's name folded for case-insensitive search in every database.
+    company_key: Mapped[str | None] = mapped_column(String(200))
     #: A contact e-mail address, if the owner gave one.
     contact_email: Mapped[str | None] = mapped_column(String(254))
     #: Consent (a): the anonymised result may count in peer benchmarks.
@@ -96,6 +103,14 @@ class Assessment(db.Model):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The advisors' review: new, in_review, reviewed.
+    review_status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
+    #: The advisor who follows this company up.
+    assigned_advisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("advisors.id", ondelete="SET NULL"), index=True
+    )
+    #: Whether the advisor's action items appear in the company's report and PDF.
+    actions_in_report: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     answers: Mapped[list[Answer]] = relationship(
@@ -105,6 +120,7 @@ class Assessment(db.Model):
         cascade="all, delete-orphan", passive_deletes=True
     )
     previous: Mapped[Assessment | None] = relationship(remote_side=[id])
+    assigned_advisor: Mapped[Advisor | None] = relationship()
 
     @property
     def submitted(self) -> bool:
@@ -163,4 +179,11 @@ class DimensionScore(db.Model):
         return f"<DimensionScore {self.assessment_id}:{self.dimension_id} {self.score:.1f}>"
 
 
-__all__ = ["Answer", "Assessment", "DimensionScore", "QuestionnaireVersion"]
+def company_key(name: str | None) -> str | None:
+    """A company name folded for searching: upper and lower case alike in every script."""
+    return " ".join(name.casefold().split()) if name else None
+
+
+from .advisor.models import Advisor  # noqa: E402  (the advisor models refer to these)
+
+__all__ = ["Advisor", "Answer", "Assessment", "DimensionScore", "QuestionnaireVersion"]

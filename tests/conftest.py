@@ -25,6 +25,7 @@ def make_app(database: Path, questionnaire_dir: Path = SAMPLE_DIR) -> Flask:
     app = create_app(
         {
             "TESTING": True,
+            "PASSWORD_HASH_PROFILE": "cheapest",
             "QUESTIONNAIRE_DIR": str(questionnaire_dir),
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "CACHE_DIR": str(database.parent / "cache"),

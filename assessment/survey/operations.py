@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..catalogue import questionnaires
 from ..extensions import db
-from ..models import Answer, Assessment, DimensionScore, utcnow
+from ..models import Answer, Assessment, DimensionScore, company_key, utcnow
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.scoring import AssessmentScore, score_assessment, visible_answers
 from .pinning import pin, pinned_questionnaire
@@ -60,6 +60,7 @@ def repeat_assessment(earlier: Assessment, language: str) -> tuple[Assessment, s
         "consent_partners",
     ):
         setattr(assessment, key, getattr(earlier, key))
+    assessment.company_key = earlier.company_key
     earlier_answers = stored_answers(earlier)
     profile = {}
     for question in questionnaire.profile:
@@ -145,6 +146,7 @@ def _apply_page(
     if profile is not None:
         for key, value in profile.items():
             setattr(assessment, key, value)
+        assessment.company_key = company_key(assessment.company_name)
         assessment.profile_saved_at = assessment.profile_saved_at or utcnow()
 
 

@@ -1,0 +1,1 @@
+"""The advisor workspace: accounts, login, dashboard, review, statistics and exports."""

@@ -1,0 +1,199 @@
+"""Advisor accounts, logins and their sessions, with rate limits kept in the database."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from ..extensions import db
+from ..models import utcnow
+from .models import Advisor, AdvisorSession, LoginAttempt
+from .passwords import Hasher, policy_problem
+
+log = logging.getLogger("assessment.advisor.login")
+#: Only every this often is a session's last activity written, not on every request.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+class AccountError(ValueError):
+    """An account cannot be created or changed; the message says why."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Session lifetimes and login rate limits, from the app's configuration."""
+
+    idle: timedelta
+    absolute: timedelta
+    window: timedelta
+    per_account: int
+    per_address: int
+
+    @classmethod
+    def configured(cls) -> Limits:
+        """The limits set in the current app's configuration."""
+        config = current_app.config
+        return cls(
+            idle=timedelta(minutes=config["ADVISOR_IDLE_MINUTES"]),
+            absolute=timedelta(hours=config["ADVISOR_SESSION_HOURS"]),
+            window=timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]),
+            per_account=config["LOGIN_LIMIT_PER_ACCOUNT"],
+            per_address=config["LOGIN_LIMIT_PER_ADDRESS"],
+        )
+
+
+def hasher() -> Hasher:
+    """The app's password hasher (made once per app)."""
+    extensions = current_app.extensions
+    if "password_hasher" not in extensions:
+        extensions["password_hasher"] = Hasher(current_app.config["PASSWORD_HASH_PROFILE"])
+    return extensions["password_hasher"]
+
+
+def normalise_email(email: str) -> str:
+    """The form in which e-mail addresses are stored and compared."""
+    return email.strip().casefold()
+
+
+def find_advisor(email: str) -> Advisor | None:
+    """The account with this e-mail address, active or not."""
+    return db.session.scalars(select(Advisor).filter_by(email=normalise_email(email))).first()
+
+
+def create_advisor(email: str, password: str, *, admin: bool = False, name: str = "") -> Advisor:
+    """Create an account; refuses a taken or malformed address and a weak password."""
+    email = normalise_email(email)
+    if "@" not in email.strip("@") or len(email) > 254 or any(c.isspace() for c in email):
+        raise AccountError(f"{email!r} is not an e-mail address.")
+    if find_advisor(email) is not None:
+        raise AccountError(f"An account for {email} exists already.")
+    problem = policy_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+    advisor = Advisor(
+        email=email, name=name.strip() or email, password_hash=hasher().hash(password)
+    )
+    advisor.is_admin = admin
+    db.session.add(advisor)
+    db.session.commit()
+    return advisor
+
+
+def deactivate_advisor(email: str) -> Advisor:
+    """Deactivate an account and end all its sessions at once."""
+    advisor = find_advisor(email)
+    if advisor is None:
+        raise AccountError(f"There is no account for {normalise_email(email)}.")
+    now = utcnow()
+    advisor.active = False
+    advisor.deactivated_at = advisor.deactivated_at or now
+    db.session.execute(
+        update(AdvisorSession)
+        .where(AdvisorSession.advisor_id == advisor.id, AdvisorSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    db.session.commit()
+    return advisor
+
+
+def authenticate(email: str, password: str, address: str) -> Advisor | None:
+    """The advisor if the login may proceed; every attempt is recorded and logged.
+
+    A wrong password, an unknown or deactivated account and a rate-limited attempt all
+    return None after the same work, so that the answer tells an attacker nothing.
+    """
+    email = normalise_email(email)[:254]
+    limits = Limits.configured()
+    advisor = find_advisor(email)
+    matches = hasher().verify(advisor.password_hash if advisor else None, password)
+    if _too_many_failures(email, address, limits):
+        outcome = "limited"
+    elif advisor is None:
+        outcome = "unknown"
+    elif not matches:
+        outcome = "bad_password"
+    elif not advisor.active:
+        outcome = "inactive"
+    else:
+        outcome = "ok"
+        if hasher().needs_rehash(advisor.password_hash):
+            advisor.password_hash = hasher().hash(password)
+    db.session.add(LoginAttempt(email=email, address=address[:64], outcome=outcome))
+    db.session.commit()
+    log.log(
+        logging.INFO if outcome == "ok" else logging.WARNING,
+        "login %s for %s from %s",
+        outcome,
+        email,
+        address,
+    )
+    return advisor if outcome == "ok" else None
+
+
+def _too_many_failures(email: str, address: str, limits: Limits) -> bool:
+    """Whether the account or the address has failed too often within the window."""
+    since = utcnow() - limits.window
+    failed = (LoginAttempt.outcome != "ok") & (LoginAttempt.at >= since)
+    count = func.count(LoginAttempt.id)
+    by_account = db.session.scalar(select(count).where(failed, LoginAttempt.email == email))
+    if (by_account or 0) >= limits.per_account:
+        return True
+    by_address = db.session.scalar(select(count).where(failed, LoginAttempt.address == address))
+    return (by_address or 0) >= limits.per_address
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def start_session(advisor: Advisor) -> str:
+    """Open a server-side session for the advisor; returns its token for the session cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(AdvisorSession(token_hash=_hash(token), advisor_id=advisor.id))
+    db.session.commit()
+    return token
+
+
+def end_session(token: str | None) -> None:
+    """End a session on the server: its cookie no longer logs anyone in."""
+    if not token:
+        return
+    db.session.execute(
+        update(AdvisorSession)
+        .where(AdvisorSession.token_hash == _hash(token), AdvisorSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    db.session.commit()
+
+
+def session_advisor(token: str | None, advisor_id: int) -> Advisor | None:
+    """The active advisor of a live session, or None when it ended, idled or grew too old."""
+    if not token:
+        return None
+    found = db.session.scalars(
+        select(AdvisorSession).filter_by(token_hash=_hash(token), advisor_id=advisor_id)
+    ).first()
+    if found is None or found.ended_at is not None or not found.advisor.active:
+        return None
+    now, limits = utcnow(), Limits.configured()
+    if now - _aware(found.last_seen_at) > limits.idle or now - _aware(found.created_at) > (
+        limits.absolute
+    ):
+        found.ended_at = now
+        db.session.commit()
+        return None
+    if now - _aware(found.last_seen_at) > TOUCH_INTERVAL:
+        found.last_seen_at = now
+        db.session.commit()
+    return found.advisor
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)

@@ -1,0 +1,5 @@
+"""Demo data for development."""
+
+import click
+
+demo_cli = click.Group("demo")

@@ -1,0 +1,197 @@
+"""Forms of the advisor pages: login, the list's filters, and the review of an assessment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Form,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..catalogue import questionnaires
+from ..i18n import localize
+from ..models import REVIEW_STATUSES
+from .listing import SORTS, Filters
+from .passwords import MAX_LENGTH
+
+NOTE_LENGTH = 5000
+ACTION_LENGTH = 1000
+Choices = list[tuple[str, str]]
+
+
+class LoginForm(FlaskForm):
+    """E-mail address and password."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Please enter your password.")),
+            Length(max=MAX_LENGTH, message=_l("The password is too long.")),
+        ],
+    )
+
+
+def status_name(status: str) -> str:
+    """A review status in words."""
+    names = {"new": _l("New"), "in_review": _l("In review"), "reviewed": _l("Reviewed")}
+    return str(names[status])
+
+
+def sort_name(sort: str) -> str:
+    """A sort order in words."""
+    names = {
+        "newest": _l("Newest first"),
+        "oldest": _l("Oldest first"),
+        "company": _l("Company (A-Z)"),
+        "score_high": _l("Highest score first"),
+        "score_low": _l("Lowest score first"),
+    }
+    return str(names[sort])
+
+
+class FilterForm(Form):
+    """The list's filters, read from the query string (a GET form: no CSRF token)."""
+
+    q = StringField(_l("Company"), validators=[Optional(), Length(max=200)])
+    questionnaire = SelectField(_l("Questionnaire"), validate_choice=True, default="")
+    sector = SelectField(_l("Sector"), default="")
+    size = SelectField(_l("Size"), default="")
+    region = SelectField(_l("Region"), default="")
+    level = SelectField(_l("Level"), default="")
+    status = SelectField(_l("Status"), default="")
+    assigned = SelectField(_l("Assigned to"), default="")
+    submitted_from = DateField(_l("Submitted from"), validators=[Optional()], format="%Y-%m-%d")
+    submitted_to = DateField(_l("Submitted until"), validators=[Optional()], format="%Y-%m-%d")
+    sort = SelectField(_l("Sort by"), default="newest")
+    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1, max=10**6)])
+
+    def fill_choices(self) -> None:
+        """Offer the options of the questionnaires served now."""
+        catalogue = list(questionnaires().values())
+        anything = ("", str(_l("All")))
+        self.questionnaire.choices = [anything, *((q.id, localize(q.title)) for q in catalogue)]
+        for name in ("sector", "size", "region"):
+            getattr(self, name).choices = [anything, *_profile_options(catalogue, name)]
+        levels = {level.id: localize(level.label) for q in catalogue for level in q.levels}
+        self.level.choices = [anything, *levels.items()]
+        self.status.choices = [anything, *((s, status_name(s)) for s in REVIEW_STATUSES)]
+        self.assigned.choices = [
+            ("", str(_l("Anyone or nobody"))),
+            ("me", str(_l("Me"))),
+            ("nobody", str(_l("Nobody yet"))),
+        ]
+        self.sort.choices = [(key, sort_name(key)) for key in SORTS]
+
+    def validate(self, extra_validators: object = None) -> bool:  # type: ignore[override]
+        """Check every field, and that the date range is not reversed."""
+        valid = super().validate()
+        start, end = self.submitted_from.data, self.submitted_to.data
+        if start and end and start > end:
+            self.submitted_to.errors = [
+                *self.submitted_to.errors,
+                str(_l("The end date must not be before the start date.")),
+            ]
+            valid = False
+        return valid
+
+    def filters(self) -> Filters:
+        """The filters of the fields that are valid; a field with an error filters nothing."""
+
+        def value(name: str) -> str:
+            field = self[name]
+            return "" if field.errors or not field.data else str(field.data)
+
+        dates_ok = not self.submitted_from.errors and not self.submitted_to.errors
+        return Filters(
+            search=value("q").strip(),
+            questionnaire=value("questionnaire"),
+            sector=value("sector"),
+            size=value("size"),
+            region=value("region"),
+            level=value("level"),
+            status=value("status"),
+            assigned=value("assigned"),
+            submitted_from=self.submitted_from.data if dates_ok else None,
+            submitted_to=self.submitted_to.data if dates_ok else None,
+        )
+
+    @property
+    def sort_key(self) -> str:
+        """The chosen sort order (newest first when the choice is invalid)."""
+        return self.sort.data if not self.sort.errors and self.sort.data in SORTS else "newest"
+
+    @property
+    def page_number(self) -> int:
+        """The chosen page (the first when the choice is invalid)."""
+        return self.page.data if not self.page.errors and self.page.data else 1
+
+
+def _profile_options(catalogue: Iterable[object], question_id: str) -> Choices:
+    """The options of a profile question across the served questionnaires."""
+    found: dict[str, str] = {}
+    for questionnaire in catalogue:
+        question = questionnaire.question_index.get(question_id)  # type: ignore[attr-defined]
+        for option in getattr(question, "options", ()) or ():
+            found.setdefault(option.id, localize(option.label))
+    return list(found.items())
+
+
+class StatusForm(FlaskForm):
+    """Move the review along: new, in review, reviewed."""
+
+    status = SelectField(_l("Review status"), validators=[InputRequired()])
+
+    def fill_choices(self) -> None:
+        """The three review statuses."""
+        self.status.choices = [(s, status_name(s)) for s in REVIEW_STATUSES]
+
+
+class AssignForm(FlaskForm):
+    """Who follows the company up."""
+
+    advisor = SelectField(_l("Assigned advisor"), validators=[Optional()], default="")
+
+
+class NoteForm(FlaskForm):
+    """A note on the assessment."""
+
+    text = TextAreaField(
+        _l("Note"),
+        validators=[
+            DataRequired(_l("Please write the note.")),
+            Length(max=NOTE_LENGTH, message=_l("A note may have at most %(max)d characters.")),
+        ],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A new step of the advisor's action plan."""
+
+    text = TextAreaField(
+        _l("Action item"),
+        validators=[
+            DataRequired(_l("Please describe the step.")),
+            Length(max=ACTION_LENGTH, message=_l("A step may have at most %(max)d characters.")),
+        ],
+    )
+
+
+class ShareActionsForm(FlaskForm):
+    """Whether the advisor's action items appear in the company's report and PDF."""
+
+    include = BooleanField(_l("Show these steps in the company's report and PDF"))

@@ -1,0 +1,152 @@
+"""The list of shared assessments: filters, sorting, pages and counts, as SQL."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from ..extensions import db
+from ..models import REVIEW_STATUSES, Advisor, Assessment, QuestionnaireVersion, company_key
+from ..questionnaire import Questionnaire
+from ..survey.pinning import pinned_questionnaire
+
+PER_PAGE = 25
+#: Sort orders by name; each ends with the id so that pages never overlap.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "newest": (Assessment.submitted_at.desc(), Assessment.id.desc()),
+    "oldest": (Assessment.submitted_at.asc(), Assessment.id.asc()),
+    "company": (Assessment.company_key.is_(None), Assessment.company_key.asc(), Assessment.id),
+    "score_high": (
+        Assessment.overall_score.is_(None),
+        Assessment.overall_score.desc(),
+        Assessment.id,
+    ),
+    "score_low": (
+        Assessment.overall_score.is_(None),
+        Assessment.overall_score.asc(),
+        Assessment.id,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the advisor narrowed the list to; empty strings and None mean "any"."""
+
+    search: str = ""
+    questionnaire: str = ""
+    sector: str = ""
+    size: str = ""
+    region: str = ""
+    level: str = ""
+    status: str = ""
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    assigned: str = ""
+
+    def conditions(self, advisor_id: int | None = None) -> list[ColumnElement[bool]]:
+        """The WHERE clauses of these filters on shared, submitted assessments."""
+        found = [Assessment.consent_advisors.is_(True), Assessment.status == "submitted"]
+        key = company_key(self.search)
+        if key:
+            found.append(Assessment.company_key.contains(key, autoescape=True))
+        if self.questionnaire:
+            versions = select(QuestionnaireVersion.id).where(
+                QuestionnaireVersion.questionnaire_id == self.questionnaire
+            )
+            found.append(Assessment.questionnaire_version_id.in_(versions))
+        for column in ("sector", "size", "region"):
+            if getattr(self, column):
+                found.append(getattr(Assessment, column) == getattr(self, column))
+        if self.level:
+            found.append(Assessment.overall_level == self.level)
+        if self.status:
+            found.append(Assessment.review_status == self.status)
+        if self.submitted_from:
+            found.append(Assessment.submitted_at >= _start_of(self.submitted_from))
+        if self.submitted_to:
+            found.append(Assessment.submitted_at < _start_of(self.submitted_to + timedelta(days=1)))
+        if self.assigned == "me" and advisor_id is not None:
+            found.append(Assessment.assigned_advisor_id == advisor_id)
+        elif self.assigned == "nobody":
+            found.append(Assessment.assigned_advisor_id.is_(None))
+        return found
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def shared_assessment(assessment_id: int) -> Assessment | None:
+    """A submitted assessment the company shared with advisors; None for any other id."""
+    return db.session.scalars(
+        select(Assessment).where(Assessment.id == assessment_id, *Filters().conditions())
+    ).first()
+
+
+def filtered(filters: Filters, advisor_id: int | None, sort: str = "newest") -> Select[Any]:
+    """The shared assessments matching the filters, sorted, each with its assignee's name."""
+    return (
+        select(Assessment, Advisor.name)
+        .outerjoin(Advisor, Assessment.assigned_advisor_id == Advisor.id)
+        .where(*filters.conditions(advisor_id))
+        .order_by(*SORTS.get(sort, SORTS["newest"]))
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the list."""
+
+    assessment: Assessment
+    assignee: str | None
+    questionnaire: Questionnaire
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the list, with the counts shown above it."""
+
+    rows: Sequence[Row]
+    number: int
+    total: int
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        """How many pages the list has (at least one)."""
+        return max(1, math.ceil(self.total / PER_PAGE))
+
+
+def list_page(filters: Filters, advisor_id: int, sort: str, number: int) -> Page:
+    """One page of the filtered list: one query for the counts, one for the rows."""
+    without_status = Filters(**{**filters.__dict__, "status": ""})
+    counted = db.session.execute(
+        select(Assessment.review_status, func.count())
+        .where(*without_status.conditions(advisor_id))
+        .group_by(Assessment.review_status)
+    ).all()
+    by_status = dict.fromkeys(REVIEW_STATUSES, 0) | dict(counted)  # type: ignore[arg-type]
+    total = by_status.get(filters.status, 0) if filters.status else sum(by_status.values())
+    number = min(max(1, number), max(1, math.ceil(total / PER_PAGE)))
+    statement = filtered(filters, advisor_id, sort).limit(PER_PAGE).offset((number - 1) * PER_PAGE)
+    found = db.session.execute(statement).all()
+    versions = versions_by_id(a.questionnaire_version_id for a, _name in found)
+    rows = [Row(a, name, versions[a.questionnaire_version_id]) for a, name in found]
+    return Page(rows=rows, number=number, total=total, by_status=by_status)
+
+
+def versions_by_id(ids: Iterable[int]) -> dict[int, Questionnaire]:
+    """The pinned questionnaires of some versions, in one query."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    found = db.session.scalars(
+        select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(wanted))
+    )
+    return {version.id: pinned_questionnaire(version) for version in found}

@@ -1,0 +1,137 @@
+"""Database models of the advisor workspace: accounts, sessions, login attempts, notes, audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models import utcnow
+
+
+class Advisor(UserMixin, db.Model):
+    """An advisor of the centre; created and deactivated on the command line, never deleted."""
+
+    __tablename__ = "advisors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The login name, stored in lower case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: The name shown to colleagues (the e-mail address when not given).
+    name: Mapped[str] = mapped_column(String(200))
+    #: The argon2id hash of the password.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Deactivated accounts cannot log in, and their sessions end."""
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<Advisor {self.email}>"
+
+
+class AdvisorSession(db.Model):
+    """A login: ended by logout, by idling too long, or by its absolute lifetime."""
+
+    __tablename__ = "advisor_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the session token kept in the signed session cookie.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    advisor_id: Mapped[int] = mapped_column(
+        ForeignKey("advisors.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    advisor: Mapped[Advisor] = relationship()
+
+
+class LoginAttempt(db.Model):
+    """One login attempt: the log of logins, and the shared state of the rate limits."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The e-mail address as entered (normalised), whether or not an account has it.
+    email: Mapped[str] = mapped_column(String(254))
+    #: The client's address.
+    address: Mapped[str] = mapped_column(String(64))
+    #: ok, bad_password, unknown, inactive or limited.
+    outcome: Mapped[str] = mapped_column(String(20))
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether this attempt logged in."""
+        return self.outcome == "ok"
+
+
+class Note(db.Model):
+    """A timestamped note of an advisor on an assessment."""
+
+    __tablename__ = "advisor_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+    advisor: Mapped[Advisor] = relationship()
+
+
+class ActionItem(db.Model):
+    """One step of the advisor's action plan for a company."""
+
+    __tablename__ = "advisor_action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+    advisor: Mapped[Advisor] = relationship()
+
+
+class AuditEvent(db.Model):
+    """A change made by an advisor: who, when, what."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    advisor_id: Mapped[int] = mapped_column(
+        ForeignKey("advisors.id", ondelete="RESTRICT"), index=True
+    )
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    #: What happened: status, assign, note, action_added, action_removed, action_pdf.
+    action: Mapped[str] = mapped_column(String(40))
+    #: The details (old and new value, the text added or removed).
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    advisor: Mapped[Advisor] = relationship()
+
+
+__all__ = ["ActionItem", "Advisor", "AdvisorSession", "AuditEvent", "LoginAttempt", "Note"]

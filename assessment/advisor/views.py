@@ -1,0 +1,101 @@
+"""Advisor pages: login, logout and the dashboard of shared assessments."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from . import accounts
+from .blueprint import SESSION_TOKEN, bp, init_login
+from .forms import FilterForm, LoginForm, sort_name, status_name
+from .labels import level_label, profile_label
+from .listing import list_page
+
+#: Kept over the new session that a login starts.
+KEPT_AT_LOGIN = ("language",)
+
+
+def client_address() -> str:
+    """The address the request came from."""
+    return request.remote_addr or "unknown"
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after login: only a path within the advisor pages."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and parts.path.startswith("/advisor/"):
+            return target
+    return url_for("advisor.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """Log in with e-mail address and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("advisor.dashboard"))
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        advisor = accounts.authenticate(form.email.data, form.password.data, client_address())
+        if advisor is not None:
+            kept = {key: session[key] for key in KEPT_AT_LOGIN if key in session}
+            session.clear()  # a new session: nothing from before the login carries over
+            session.update(kept)
+            session[SESSION_TOKEN] = accounts.start_session(advisor)
+            login_user(advisor)
+            return redirect(_safe_next(request.args.get("next")))
+        failed = True
+    status = 400 if request.method == "POST" else 200
+    return render_template("advisor/login.html", form=form, failed=failed), status
+
+
+@bp.post("/logout")
+def logout() -> BaseResponse:
+    """Log out: the session ends on the server too."""
+    accounts.end_session(session.get(SESSION_TOKEN))
+    logout_user()
+    kept = {key: session[key] for key in KEPT_AT_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("advisor.login"))
+
+
+@bp.get("/")
+def dashboard() -> Any:
+    """The shared assessments: search, filters, sorting, pages and counts."""
+    form = FilterForm(request.args)
+    form.fill_choices()
+    valid = form.validate()
+    page = list_page(form.filters(), current_user.id, form.sort_key, form.page_number)
+    return render_template("advisor/dashboard.html", form=form, page=page, valid=valid), (
+        200 if valid else 400
+    )
+
+
+def page_link(number: int) -> str:
+    """The dashboard's URL with the same filters on another page."""
+    args = request.args.to_dict()
+    args["page"] = str(number)
+    return url_for(request.endpoint or "advisor.dashboard", **request.view_args or {}, **args)
+
+
+def init_app(app: Flask) -> None:
+    """Register the advisor pages and their template helpers."""
+    from . import exports, review, statistics  # noqa: F401  (their routes join the blueprint)
+
+    init_login(app)
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        status_name=status_name,
+        sort_name=sort_name,
+        page_link=page_link,
+        profile_label=profile_label,
+        level_label=level_label,
+    )
