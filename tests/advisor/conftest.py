@@ -1,0 +1,127 @@
+"""Fixtures for the advisor workspace: accounts, logged-in clients and shared assessments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from assessment.advisor.accounts import create_advisor
+from assessment.extensions import db
+from assessment.models import Assessment, DimensionScore, company_key
+from assessment.questionnaire import Questionnaire
+from assessment.survey.pinning import pin
+
+from ..conftest import serving
+from ..web.helpers import Respondent, complete, csrf_token
+
+PASSWORD = "correct horse battery staple"
+ADA = "ada@example.org"
+CRAFT_FIRM = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
+
+
+@pytest.fixture
+def advisor_app(tmp_path: Path) -> Iterator[Flask]:
+    """The app on the sample questionnaire with one advisor account, Ada."""
+    for app in serving(tmp_path / "advisor.db"):
+        with app.app_context():
+            create_advisor(ADA, PASSWORD, name="Ada Lovelace")
+        yield app
+
+
+def login(client: FlaskClient, email: str = ADA, password: str = PASSWORD) -> TestResponse:
+    """Log in through the login form, as a browser would."""
+    form = client.get("/advisor/login")
+    return client.post(
+        "/advisor/login",
+        data={"csrf_token": csrf_token(form), "email": email, "password": password},
+    )
+
+
+@pytest.fixture
+def ada(advisor_app: Flask) -> FlaskClient:
+    """A client logged in as Ada."""
+    client = advisor_app.test_client()
+    assert login(client).status_code == 302
+    return client
+
+
+SharedFactory = Callable[..., int]
+
+
+@pytest.fixture
+def add_assessment(advisor_app: Flask, sample: Questionnaire) -> SharedFactory:
+    """Store an assessment directly (no answers): profile, consent, scores; returns its id."""
+    counter = iter(range(100_000))
+
+    def add(
+        company: str | None = "Bäckerei Beispiel",
+        *,
+        score: float = 50.0,
+        scores: dict[str, float] | None = None,
+        sector: str | None = "handwerk",
+        size: str | None = "small",
+        region: str | None = "lippstadt",
+        shared: bool = True,
+        status: str = "submitted",
+        review_status: str = "new",
+        level: str = "entdecker",
+        submitted_at: datetime | None = None,
+    ) -> int:
+        with advisor_app.app_context():
+            assessment = Assessment(
+                token_hash=f"{next(counter):064d}",
+                questionnaire_version=pin(sample),
+                language="de",
+                company_name=company,
+                company_key=company_key(company),
+                sector=sector,
+                size=size,
+                region=region,
+                consent_advisors=shared,
+                status=status,
+                review_status=review_status,
+                overall_score=score if status == "submitted" else None,
+                overall_level=level if status == "submitted" else None,
+                submitted_at=(submitted_at or datetime.now(UTC)) if status == "submitted" else None,
+            )
+            db.session.add(assessment)
+            db.session.flush()
+            if status == "submitted":
+                db.session.add_all(
+                    DimensionScore(
+                        assessment_id=assessment.id,
+                        dimension_id=d.id,
+                        score=(scores or {}).get(d.id, score),
+                        level=level,
+                    )
+                    for d in sample.dimensions
+                )
+            db.session.commit()
+            return assessment.id
+
+    return add
+
+
+@pytest.fixture
+def answered(advisor_app: Flask, sample: Questionnaire) -> Callable[..., int]:
+    """Let a company answer the whole sample through the web and submit; returns the id."""
+
+    def answer(company: str = "Tischlerei Müller & Söhne", *, shared: bool = True) -> int:
+        owner = Respondent(advisor_app.test_client())
+        owner.start()
+        profile = {**CRAFT_FIRM, **({"consent_advisors": "y"} if shared else {})}
+        complete(owner, advisor_app, sample, company, profile)
+        with advisor_app.app_context():
+            found = db.session.scalars(
+                db.select(Assessment.id).order_by(Assessment.id.desc())
+            ).first()
+        assert found is not None
+        return found
+
+    return answer
