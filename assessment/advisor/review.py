@@ -1,9 +1,218 @@
-"""Advisor pages: one assessment (being written)."""
+"""An assessment for advisors: report, answers, profile, history; review, notes, action items."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..extensions import db
+from ..models import Assessment
+from ..report.content import build_report
+from ..report.views import chart_response, keyed_inputs, pdf_response, render_body
+from ..survey import operations
+from ..survey.views import review_rows
+from . import workflow
 from .blueprint import bp
+from .forms import ActionForm, AssignForm, NoteForm, ShareActionsForm, StatusForm, status_name
+from .listing import shared_assessment
+from .models import Advisor, AuditEvent
+
+
+def _shared(assessment_id: int) -> Assessment:
+    """The assessment if the company shared it with advisors; 404 for any other id."""
+    assessment = shared_assessment(assessment_id)
+    if assessment is None:
+        abort(404, _("There is no shared assessment with this number."))
+    return assessment
+
+
+def _forms(assessment: Assessment) -> dict[str, FlaskForm]:
+    """The page's forms, filled with the assessment's current state."""
+    status = StatusForm(prefix="review", status=assessment.review_status)
+    status.fill_choices()
+    assign = AssignForm(prefix="assign", advisor=str(assessment.assigned_advisor_id or ""))
+    _fill_advisors(assign)
+    return {
+        "status_form": status,
+        "assign_form": assign,
+        "note_form": NoteForm(prefix="note"),
+        "action_form": ActionForm(prefix="action"),
+        "share_form": ShareActionsForm(prefix="share", include=assessment.actions_in_report),
+        "delete_form": FlaskForm(prefix="remove"),
+    }
+
+
+def _fill_advisors(form: AssignForm) -> None:
+    choices = [(str(a.id), a.name) for a in workflow.active_advisors()]
+    form.advisor.choices = [("", _("Nobody")), *choices]
+
+
+def _page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
+    """The assessment's page; forms with errors replace the fresh ones, keeping what was typed."""
+    questionnaire = operations.questionnaire_of(assessment)
+    inputs, _key = keyed_inputs(assessment)
+    body = render_body(
+        build_report(inputs),
+        lambda kind, version: url_for(
+            "advisor.chart", assessment_id=assessment.id, kind=kind, v=version
+        ),
+    )
+    earlier, later = workflow.earlier_and_later(assessment)
+    html = render_template(
+        "advisor/assessment.html",
+        assessment=assessment,
+        questionnaire=questionnaire,
+        body=Markup(body),
+        rows=review_rows(questionnaire, operations.stored_answers(assessment)),
+        notes=workflow.notes(assessment),
+        actions=workflow.action_items(assessment),
+        history=workflow.history(assessment),
+        earlier=earlier,
+        later=later,
+        **{**_forms(assessment), **forms},
+    )
+    return html, status
+
+
+def _back(assessment: Assessment, anchor: str) -> BaseResponse:
+    return redirect(url_for("advisor.assessment", assessment_id=assessment.id, _anchor=anchor))
 
 
 @bp.get("/assessments/<int:assessment_id>")
-def assessment(assessment_id: int) -> str:
-    """Placeholder."""
-    return ""
+def assessment(assessment_id: int) -> Any:
+    """Everything about one shared assessment, and the advisor's work on it."""
+    return _page(_shared(assessment_id))
+
+
+@bp.get("/assessments/<int:assessment_id>/charts/<kind>.svg")
+def chart(assessment_id: int, kind: str) -> BaseResponse:
+    """A chart of the assessment's report."""
+    inputs, _key = keyed_inputs(_shared(assessment_id))
+    return chart_response(inputs, kind)
+
+
+@bp.get("/assessments/<int:assessment_id>/report.pdf")
+def pdf(assessment_id: int) -> BaseResponse:
+    """The company's report as a PDF, exactly as the company gets it."""
+    inputs, key = keyed_inputs(_shared(assessment_id))
+    return pdf_response(inputs, key)
+
+
+@bp.post("/assessments/<int:assessment_id>/status")
+def change_status(assessment_id: int) -> Any:
+    """Move the review along: new, in review, reviewed."""
+    found = _shared(assessment_id)
+    form = StatusForm(prefix="review")
+    form.fill_choices()
+    if not form.validate_on_submit():
+        return _page(found, 400, status_form=form)
+    if workflow.set_status(current_user, found, form.status.data):
+        flash(_("The review status is now: %(status)s.", status=_status(form)), "success")
+    return _back(found, "review-title")
+
+
+def _status(form: StatusForm) -> str:
+    return dict(form.status.choices or [])[form.status.data]  # type: ignore[arg-type]
+
+
+@bp.post("/assessments/<int:assessment_id>/assign")
+def assign(assessment_id: int) -> Any:
+    """Assign the assessment to an advisor, or to nobody."""
+    found = _shared(assessment_id)
+    form = AssignForm(prefix="assign")
+    _fill_advisors(form)
+    if not form.validate_on_submit():
+        return _page(found, 400, assign_form=form)
+    assignee = db.session.get(Advisor, int(form.advisor.data)) if form.advisor.data else None
+    if workflow.assign(current_user, found, assignee):
+        if assignee is None:
+            flash(_("The assessment is assigned to nobody now."), "success")
+        else:
+            flash(_("The assessment is assigned to %(name)s now.", name=assignee.name), "success")
+    return _back(found, "review-title")
+
+
+@bp.post("/assessments/<int:assessment_id>/notes")
+def add_note(assessment_id: int) -> Any:
+    """Add a timestamped note."""
+    found = _shared(assessment_id)
+    form = NoteForm(prefix="note")
+    if not form.validate_on_submit():
+        return _page(found, 400, note_form=form)
+    workflow.add_note(current_user, found, form.text.data.strip())
+    flash(_("The note has been saved."), "success")
+    return _back(found, "notes-title")
+
+
+@bp.post("/assessments/<int:assessment_id>/actions")
+def add_action(assessment_id: int) -> Any:
+    """Add a step to the advisor's action plan."""
+    found = _shared(assessment_id)
+    form = ActionForm(prefix="action")
+    if not form.validate_on_submit():
+        return _page(found, 400, action_form=form)
+    workflow.add_action(current_user, found, form.text.data.strip())
+    flash(_("The step has been added to the action plan."), "success")
+    return _back(found, "actions-title")
+
+
+@bp.post("/assessments/<int:assessment_id>/actions/<int:item_id>/delete")
+def remove_action(assessment_id: int, item_id: int) -> Any:
+    """Remove a step from the advisor's action plan."""
+    found = _shared(assessment_id)
+    if not FlaskForm(prefix="remove").validate_on_submit():
+        abort(400)
+    if not workflow.remove_action(current_user, found, item_id):
+        abort(404, _("This step is no longer in the action plan."))
+    flash(_("The step has been removed from the action plan."), "success")
+    return _back(found, "actions-title")
+
+
+@bp.post("/assessments/<int:assessment_id>/actions/report")
+def share_actions(assessment_id: int) -> Any:
+    """Choose whether the action items appear in the company's report and PDF."""
+    found = _shared(assessment_id)
+    form = ShareActionsForm(prefix="share")
+    if not form.validate_on_submit():
+        return _page(found, 400, share_form=form)
+    if workflow.show_actions_in_report(current_user, found, bool(form.include.data)):
+        if form.include.data:
+            flash(_("The action items now appear in the company's report and PDF."), "success")
+        else:
+            flash(_("The action items no longer appear in the company's report."), "success")
+    return _back(found, "actions-title")
+
+
+@bp.app_template_global()
+def describe_event(event: AuditEvent) -> str:
+    """An audit event in words."""
+    detail = event.detail or {}
+    if event.action == "status":
+        return _(
+            "Status changed from %(old)s to %(new)s",
+            old=status_name(detail.get("old", "new")),
+            new=status_name(detail.get("new", "new")),
+        )
+    if event.action == "assign":
+        nobody = _("nobody")
+        return _(
+            "Assignment changed from %(old)s to %(new)s",
+            old=detail.get("old") or nobody,
+            new=detail.get("new") or nobody,
+        )
+    if event.action == "actions_in_report":
+        if detail.get("shown"):
+            return _("Action items shown in the company's report")
+        return _("Action items no longer shown in the company's report")
+    texts = {
+        "note": _("Note added: %(text)s", text=detail.get("text", "")),
+        "action_added": _("Action item added: %(text)s", text=detail.get("text", "")),
+        "action_removed": _("Action item removed: %(text)s", text=detail.get("text", "")),
+    }
+    return texts.get(event.action, event.action)

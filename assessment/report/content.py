@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from sqlalchemy import select
 
+from ..advisor.models import ActionItem
 from ..extensions import db
 from ..models import Assessment, DimensionScore
 from ..questionnaire import Dimension, Level, Questionnaire, Recommendation
@@ -69,6 +70,8 @@ class Report:
     more_partners: int
     benchmark: Benchmark | None
     previous_date: datetime | None
+    #: The advisor's action items, when the advisor chose to show them in the report.
+    advisor_actions: tuple[str, ...] = ()
 
     @property
     def overall_shown(self) -> int | None:
@@ -90,6 +93,7 @@ class ReportInputs:
     benchmark: Benchmark | None
     previous: dict[str, float]
     previous_date: datetime | None
+    advisor_actions: tuple[str, ...] = ()
 
     def key(self, language: str, fingerprint: str) -> str:
         """A hash that changes whenever anything the report shows would change."""
@@ -105,6 +109,7 @@ class ReportInputs:
             asdict(self.benchmark) if self.benchmark else None,
             sorted(self.previous.items()),
             str(self.previous_date),
+            list(self.advisor_actions),
         ]
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -119,7 +124,20 @@ def report_inputs(assessment: Assessment) -> ReportInputs:
         benchmark=benchmark(assessment, questionnaire.id),
         previous=previous,
         previous_date=previous_date,
+        advisor_actions=_advisor_actions(assessment),
     )
+
+
+def _advisor_actions(assessment: Assessment) -> tuple[str, ...]:
+    """The texts of the advisor's action items, if they are to appear in the report."""
+    if not assessment.actions_in_report:
+        return ()
+    items = db.session.scalars(
+        select(ActionItem.text)
+        .where(ActionItem.assessment_id == assessment.id)
+        .order_by(ActionItem.created_at, ActionItem.id)
+    )
+    return tuple(items)
 
 
 def build_report(inputs: ReportInputs) -> Report:
@@ -159,6 +177,7 @@ def build_report(inputs: ReportInputs) -> Report:
         more_partners=max(0, len(partners) - MAX_PARTNERS),
         benchmark=peers,
         previous_date=previous_date,
+        advisor_actions=inputs.advisor_actions,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,11 @@ def _inputs_and_key(token: str) -> tuple[ReportInputs, str]:
     assessment = _submitted(token)
     if not assessment.submitted:
         abort(404, _("The report is available once the answers are submitted."))
+    return keyed_inputs(assessment)
+
+
+def keyed_inputs(assessment: Assessment) -> tuple[ReportInputs, str]:
+    """A submitted assessment's report inputs, and the key of its cached files."""
     inputs = report_inputs(assessment)
     fingerprint = current_app.extensions["report_fingerprint"]
     return inputs, inputs.key(current_language(), fingerprint)
@@ -103,19 +109,14 @@ def report(token: str) -> Any:
         return redirect(url_for("survey.review", token=token))
     inputs, key = _inputs_and_key(token)
 
-    def render_body() -> bytes:
-        content = build_report(inputs)
-        specs = chart_specs(content)
-        for spec in specs.values():  # drawn now, so the browser's requests find them cached
-            chart_svg(spec, cache_dir("charts"))
+    def render() -> bytes:
         # relative links, so that no cached file holds a token
-        charts = {kind: f"charts/{kind}.svg?v={spec.key[:16]}" for kind, spec in specs.items()}
-        html = render_template(
-            "report/_body.html", report=content, charts=charts, group_name=group_name
+        html = render_body(
+            build_report(inputs), lambda kind, version: f"charts/{kind}.svg?v={version}"
         )
         return html.encode("utf-8")
 
-    body = cached(cache_dir("bodies"), f"{key}.html", render_body).decode("utf-8")
+    body = cached(cache_dir("bodies"), f"{key}.html", render).decode("utf-8")
     return render_template(
         "report/page.html",
         assessment=assessment,
@@ -130,6 +131,29 @@ def report(token: str) -> Any:
 def chart(token: str, kind: str) -> Response:
     """One chart of the report as SVG (drawn once per content, then served from the cache)."""
     inputs, _key = _inputs_and_key(token)
+    return chart_response(inputs, kind)
+
+
+@bp.get("/a/<token>/report.pdf")
+def pdf(token: str) -> Response:
+    """The report as a PDF download (A4, tagged), cached while the report does not change."""
+    inputs, key = _inputs_and_key(token)
+    return pdf_response(inputs, key)
+
+
+def render_body(content: Report, link: Callable[[str, str], str]) -> str:
+    """The report's body as HTML; ``link(kind, version)`` gives the URL of each chart."""
+    specs = chart_specs(content)
+    for spec in specs.values():  # drawn now, so the browser's requests find them cached
+        chart_svg(spec, cache_dir("charts"))
+    charts = {kind: link(kind, spec.key[:16]) for kind, spec in specs.items()}
+    return render_template(
+        "report/_body.html", report=content, charts=charts, group_name=group_name
+    )
+
+
+def chart_response(inputs: ReportInputs, kind: str) -> Response:
+    """One chart of a report as SVG, with an ETag; long-cached when asked for by version."""
     spec = chart_specs(build_report(inputs)).get(kind) if kind in CHART_KINDS else None
     if spec is None:
         abort(404)
@@ -140,10 +164,8 @@ def chart(token: str, kind: str) -> Response:
     return response.make_conditional(request)
 
 
-@bp.get("/a/<token>/report.pdf")
-def pdf(token: str) -> Response:
-    """The report as a PDF download (A4, tagged), cached while the report does not change."""
-    inputs, key = _inputs_and_key(token)
+def pdf_response(inputs: ReportInputs, key: str) -> Response:
+    """A report as a PDF download, rendered once per content."""
 
     def render() -> bytes:
         content = build_report(inputs)

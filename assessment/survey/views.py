@@ -126,8 +126,11 @@ def step(token: str, number: int) -> Any:
 
 
 def _profile_value(form: FlaskForm, name: str) -> Any:
-    value = form[name].data
-    return (value.strip() or None) if isinstance(value, str) else bool(value)
+    """A fixed profile field's value: text (None when empty or not sent) or a consent."""
+    field = form[name]
+    if field.type == "BooleanField":
+        return bool(field.data)
+    return field.data.strip() or None if isinstance(field.data, str) else None
 
 
 def _render_step(
@@ -183,7 +186,8 @@ def saved(token: str) -> str:
     )
 
 
-def _review_rows(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[dict[str, Any]]:
+def review_rows(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every step with its shown questions, their answers, and whether a required one is missing."""
     visible = visible_answers(questionnaire, answers)
     rows = []
     for current in steps(questionnaire):
@@ -206,7 +210,7 @@ def review(token: str) -> Any:
     if assessment.submitted:
         return redirect(url_for("report.report", token=token))
     answers = operations.stored_answers(assessment)
-    rows = _review_rows(questionnaire, answers)
+    rows = review_rows(questionnaire, answers)
     missing = [(row["step"], q) for row in rows for q, _answer, gap in row["questions"] if gap]
     form = FlaskForm()
     if request.method == "POST":

@@ -133,6 +133,16 @@ def test_invalid_email_on_the_profile(owner: Respondent, small_app: Flask) -> No
     assert stored(small_app) == {}
 
 
+def test_profile_fields_left_out_of_the_form(owner: Respondent, small_app: Flask) -> None:
+    """A client that does not send the optional fields at all stores nothing for them."""
+    response = owner.send(0, PROFILE)
+    assert response.status_code == 302
+    assessment = the_assessment(small_app)
+    assert assessment.contact_email is None
+    assert assessment.company_name is None
+    assert assessment.consent_advisors is False
+
+
 @pytest.mark.parametrize("number", [3, 99])
 def test_step_out_of_range(owner: Respondent, number: int) -> None:
     """A step that does not exist is a friendly 404 in the site's layout."""

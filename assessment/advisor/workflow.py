@@ -1,0 +1,131 @@
+"""Changes advisors make to an assessment; each is stored with an audit event in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import REVIEW_STATUSES, Assessment
+from .models import ActionItem, Advisor, AuditEvent, Note
+
+
+def _record(advisor: Advisor, assessment: Assessment, action: str, **detail: Any) -> None:
+    db.session.add(
+        AuditEvent(advisor_id=advisor.id, assessment_id=assessment.id, action=action, detail=detail)
+    )
+    db.session.commit()
+
+
+def set_status(advisor: Advisor, assessment: Assessment, status: str) -> bool:
+    """Move the review to a status; False (and nothing recorded) if it is there already."""
+    if status not in REVIEW_STATUSES:
+        raise ValueError(f"unknown review status {status!r}")
+    old = assessment.review_status
+    if old == status:
+        return False
+    assessment.review_status = status
+    _record(advisor, assessment, "status", old=old, new=status)
+    return True
+
+
+def active_advisors() -> list[Advisor]:
+    """The advisors an assessment can be assigned to, by name."""
+    return list(db.session.scalars(select(Advisor).filter_by(active=True).order_by(Advisor.name)))
+
+
+def assign(advisor: Advisor, assessment: Assessment, assignee: Advisor | None) -> bool:
+    """Assign the assessment to an advisor (or to nobody); False if nothing changed."""
+    old = assessment.assigned_advisor
+    if old == assignee:
+        return False
+    assessment.assigned_advisor = assignee
+    _record(
+        advisor,
+        assessment,
+        "assign",
+        old=old.name if old else None,
+        new=assignee.name if assignee else None,
+    )
+    return True
+
+
+def add_note(advisor: Advisor, assessment: Assessment, text: str) -> Note:
+    """Add a timestamped note."""
+    note = Note(assessment_id=assessment.id, advisor_id=advisor.id, text=text)
+    db.session.add(note)
+    _record(advisor, assessment, "note", text=text)
+    return note
+
+
+def notes(assessment: Assessment) -> list[Note]:
+    """The notes on an assessment, oldest first, with their authors."""
+    query = select(Note).filter_by(assessment_id=assessment.id).order_by(Note.created_at, Note.id)
+    return list(db.session.scalars(query.options(joinedload(Note.advisor))))
+
+
+def action_items(assessment: Assessment) -> list[ActionItem]:
+    """The advisor's action items for a company, in the order they were added."""
+    query = select(ActionItem).filter_by(assessment_id=assessment.id)
+    query = query.order_by(ActionItem.created_at, ActionItem.id)
+    return list(db.session.scalars(query.options(joinedload(ActionItem.advisor))))
+
+
+def add_action(advisor: Advisor, assessment: Assessment, text: str) -> ActionItem:
+    """Add a step to the advisor's action plan."""
+    item = ActionItem(assessment_id=assessment.id, advisor_id=advisor.id, text=text)
+    db.session.add(item)
+    _record(advisor, assessment, "action_added", text=text)
+    return item
+
+
+def remove_action(advisor: Advisor, assessment: Assessment, item_id: int) -> bool:
+    """Remove a step of this assessment's plan; False if there is no such step."""
+    item = db.session.scalars(
+        select(ActionItem).filter_by(id=item_id, assessment_id=assessment.id)
+    ).first()
+    if item is None:
+        return False
+    db.session.delete(item)
+    _record(advisor, assessment, "action_removed", text=item.text)
+    return True
+
+
+def show_actions_in_report(advisor: Advisor, assessment: Assessment, shown: bool) -> bool:
+    """Whether the action items appear in the company's report and PDF; False if unchanged."""
+    if assessment.actions_in_report == shown:
+        return False
+    assessment.actions_in_report = shown
+    _record(advisor, assessment, "actions_in_report", shown=shown)
+    return True
+
+
+def history(assessment: Assessment) -> list[AuditEvent]:
+    """Every change made to the assessment by advisors, newest first."""
+    query = select(AuditEvent).filter_by(assessment_id=assessment.id)
+    query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    return list(db.session.scalars(query.options(joinedload(AuditEvent.advisor))))
+
+
+def earlier_and_later(assessment: Assessment) -> tuple[list[Assessment], list[Assessment]]:
+    """The shared, submitted checks of the same company before and after this one."""
+    earlier: list[Assessment] = []
+    seen = {assessment.id}
+    current = assessment.previous
+    while current is not None and current.id not in seen and len(earlier) < 50:
+        seen.add(current.id)
+        if current.consent_advisors and current.submitted:
+            earlier.append(current)
+        current = current.previous
+    later: list[Assessment] = []
+    frontier = [assessment.id]
+    while frontier and len(later) < 50:
+        found = db.session.scalars(
+            select(Assessment).where(Assessment.previous_id.in_(frontier))
+        ).all()
+        frontier = [a.id for a in found if a.id not in seen]
+        seen.update(frontier)
+        later.extend(a for a in found if a.consent_advisors and a.submitted)
+    return earlier, sorted(later, key=lambda a: a.id)
