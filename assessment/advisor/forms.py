@@ -167,11 +167,17 @@ class AssignForm(FlaskForm):
     advisor = SelectField(_l("Assigned advisor"), validators=[Optional()], default="")
 
 
+def _plain_newlines(text: str | None) -> str | None:
+    """Browsers send line breaks as CR LF but count them as one character; so do we."""
+    return text.replace("\r\n", "\n") if text else text
+
+
 class NoteForm(FlaskForm):
     """A note on the assessment."""
 
     text = TextAreaField(
         _l("Note"),
+        filters=[_plain_newlines],
         validators=[
             DataRequired(_l("Please write the note.")),
             Length(max=NOTE_LENGTH, message=_l("A note may have at most %(max)d characters.")),
@@ -184,6 +190,7 @@ class ActionForm(FlaskForm):
 
     text = TextAreaField(
         _l("Action item"),
+        filters=[_plain_newlines],
         validators=[
             DataRequired(_l("Please describe the step.")),
             Length(max=ACTION_LENGTH, message=_l("A step may have at most %(max)d characters.")),

@@ -126,7 +126,7 @@ class AuditEvent(db.Model):
     assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), index=True
     )
-    #: What happened: status, assign, note, action_added, action_removed, action_pdf.
+    #: What happened: status, assign, note, action_added, action_removed, actions_in_report.
     action: Mapped[str] = mapped_column(String(40))
     #: The details (old and new value, the text added or removed).
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -37,7 +37,7 @@ def _forms(assessment: Assessment) -> dict[str, FlaskForm]:
     status = StatusForm(prefix="review", status=assessment.review_status)
     status.fill_choices()
     assign = AssignForm(prefix="assign", advisor=str(assessment.assigned_advisor_id or ""))
-    _fill_advisors(assign)
+    _fill_advisors(assign, assessment)
     return {
         "status_form": status,
         "assign_form": assign,
@@ -48,8 +48,12 @@ def _forms(assessment: Assessment) -> dict[str, FlaskForm]:
     }
 
 
-def _fill_advisors(form: AssignForm) -> None:
+def _fill_advisors(form: AssignForm, assessment: Assessment) -> None:
+    """Active advisors, and the current assignee even if deactivated (so that it stays shown)."""
     choices = [(str(a.id), a.name) for a in workflow.active_advisors()]
+    current = assessment.assigned_advisor
+    if current is not None and not current.active:
+        choices.append((str(current.id), _("%(name)s (deactivated)", name=current.name)))
     form.advisor.choices = [("", _("Nobody")), *choices]
 
 
@@ -126,7 +130,7 @@ def assign(assessment_id: int) -> Any:
     """Assign the assessment to an advisor, or to nobody."""
     found = _shared(assessment_id)
     form = AssignForm(prefix="assign")
-    _fill_advisors(form)
+    _fill_advisors(form, found)
     if not form.validate_on_submit():
         return _page(found, 400, assign_form=form)
     assignee = db.session.get(Advisor, int(form.advisor.data)) if form.advisor.data else None
