@@ -23,14 +23,23 @@ def source_messages() -> set[str]:
     return found
 
 
+def _forms(string: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The translated forms of a message: one, or one per plural form."""
+    return string if isinstance(string, tuple) else (string,)
+
+
 def test_german_catalogue_is_complete() -> None:
     """No string of the interface is missing from the German catalogue or left untranslated."""
     with (PROJECT_ROOT / "assessment/translations/de/LC_MESSAGES/messages.po").open("rb") as file:
         catalogue = read_po(file)
-    translated = {m.id: m.string for m in catalogue if m.id and not m.fuzzy}
+    translated = {
+        m.id if isinstance(m.id, str) else m.id[0]: m.string  # plurals: (singular, plural)
+        for m in catalogue
+        if m.id and not m.fuzzy
+    }
     messages = source_messages()
     assert len(messages) > 100
     missing = sorted(messages - set(translated))
     assert missing == [], "run `make extract` and translate: " + "; ".join(missing)
-    untranslated = sorted(key for key in messages if not translated[key])
+    untranslated = sorted(key for key in messages if not all(_forms(translated[key])))
     assert untranslated == []

@@ -390,11 +390,6 @@ def test_page_in_german(world: World, reader: Reviewer) -> None:
     assert "Gesamtergebnis" in html and "von 100 Punkten" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the advisor pages' messages are missing from the German catalogue "
-    "(assessment/translations/de/LC_MESSAGES/messages.po); tests/test_translations.py fails too",
-)
 def test_advisors_own_labels_in_german(world: World, reader: Reviewer) -> None:
     """The advisor's own headings and labels are German on the German page, too."""
     html = text(reader.page(world.later.id))
