@@ -96,9 +96,9 @@ def test_checks_per_month(ada: FlaskClient, cohort: None) -> None:
         ["Dezember 2023", "1"],
         ["Januar 2024", "0"],
         ["Februar 2024", "3"],
-        ["Total", "4"],
+        ["Gesamt", "4"],
     ]
-    assert "4 assessments" in html
+    assert "4 Digital-Checks" in html
 
 
 def test_unshared_and_unfinished_checks_are_not_counted(
@@ -109,7 +109,7 @@ def test_unshared_and_unfinished_checks_are_not_counted(
     add_assessment(score=10, sector="handel", shared=False, submitted_at=on(2024, 5, 3))
     add_assessment(sector="handel", status="in_progress")
     html = text(ada.get(PAGE))
-    assert table(html, "stats-months") == [["Mai 2024", "1"], ["Total", "1"]]
+    assert table(html, "stats-months") == [["Mai 2024", "1"], ["Gesamt", "1"]]
     assert table(html, "stats-sectors") == [["Handel (Groß- und Einzelhandel)", "1", "70"]]
 
 
@@ -161,10 +161,10 @@ def test_filters_narrow_the_statistics(ada: FlaskClient, cohort: None) -> None:
     """A sector and a date range narrow every table; the page has no sort order to offer."""
     html = text(ada.get(PAGE, query_string={"sector": "handwerk"}))
     assert table(html, "stats-sectors") == [["Handwerk", "2", "50"]]
-    assert table(html, "stats-months")[-1] == ["Total", "2"]
+    assert table(html, "stats-months")[-1] == ["Gesamt", "2"]
     assert 'name="sort"' not in html
     html = text(ada.get(PAGE, query_string={"submitted_from": "2024-02-01"}))
-    assert table(html, "stats-months") == [["Februar 2024", "3"], ["Total", "3"]]
+    assert table(html, "stats-months") == [["Februar 2024", "3"], ["Gesamt", "3"]]
 
 
 def test_bad_filters_are_refused_with_a_message(ada: FlaskClient, cohort: None) -> None:
@@ -179,8 +179,8 @@ def test_bad_filters_are_refused_with_a_message(ada: FlaskClient, cohort: None) 
     )
     assert response.status_code == 400
     html = text(response)
-    assert "Some filters could not be used" in html
-    assert "The end date must not be before the start date." in html
+    assert "Einige Filter konnten nicht angewendet werden" in html
+    assert "Das Enddatum darf nicht vor dem Anfangsdatum liegen." in html
     assert table(html, "stats-sectors") == [["Handel (Groß- und Einzelhandel)", "1", "80"]]
 
 
@@ -192,7 +192,7 @@ def test_every_chart_is_svg_and_cached(
     sources = chart_sources(html)
     assert set(sources) == set(KINDS)
     assert all("region=lippstadt" in source for source in sources.values())
-    assert html.count("The table beside it holds the numbers.") == len(KINDS)
+    assert html.count("Die Tabelle daneben enthält die Zahlen.") == len(KINDS)
     assert len(re.findall(r'<img src="[^"]+" width="\d+" height="\d+" alt="', html)) == 4
 
     def not_again(*args: object) -> None:
@@ -249,7 +249,7 @@ def test_no_data_says_so_without_charts(ada: FlaskClient, add_assessment: Shared
     """Without matching checks the page says so and shows no chart and no table."""
     add_assessment(shared=False)
     html = text(ada.get(PAGE))
-    assert "No shared assessment matches these filters" in html
+    assert "Zu diesen Filtern passt kein freigegebener Digital-Check" in html
     assert "<img" not in html and "<table" not in html
 
 
