@@ -138,7 +138,7 @@ def test_csv_shows_an_assessment_answered_on_the_web_as_stored(
     header = csv_header(response)
     [line] = read_csv(response)
 
-    assert line["Company"] == "Tischlerei Müller"
+    assert line[header[1]] == "Tischlerei Müller"
     assert line[header[2]] == (contact or "")
     assert "Handwerk" in line.values()
     assert line[header[13]] == str(half_up(overall))
