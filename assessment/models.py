@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -180,8 +181,16 @@ class DimensionScore(db.Model):
 
 
 def company_key(name: str | None) -> str | None:
-    """A company name folded for searching: upper and lower case alike in every script."""
-    return " ".join(name.casefold().split()) if name else None
+    """A company name folded for searching and sorting: no case, no accents ("Ä" as "a").
+
+    So "müller" finds "MÜLLER GmbH" however the umlaut was typed, and "Ärztehaus" sorts
+    among the A's as in a German phone book (DIN 5007-1).
+    """
+    if not name:
+        return None
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.split()) or None
 
 
 from .advisor.models import Advisor  # noqa: E402  (the advisor models refer to these)

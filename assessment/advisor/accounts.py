@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +18,8 @@ from .models import Advisor, AdvisorSession, LoginAttempt
 from .passwords import Hasher, policy_problem
 
 log = logging.getLogger("assessment.advisor.login")
+#: One @, something before it, and a domain with a dot; no spaces.
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 #: Only every this often is a session's last activity written, not on every request.
 TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -66,13 +69,19 @@ def find_advisor(email: str) -> Advisor | None:
     return db.session.scalars(select(Advisor).filter_by(email=normalise_email(email))).first()
 
 
-def create_advisor(email: str, password: str, *, admin: bool = False, name: str = "") -> Advisor:
-    """Create an account; refuses a taken or malformed address and a weak password."""
+def check_new_email(email: str) -> str:
+    """The normalised address for a new account; AccountError if malformed or taken."""
     email = normalise_email(email)
-    if "@" not in email.strip("@") or len(email) > 254 or any(c.isspace() for c in email):
+    if len(email) > 254 or not EMAIL.fullmatch(email):
         raise AccountError(f"{email!r} is not an e-mail address.")
     if find_advisor(email) is not None:
         raise AccountError(f"An account for {email} exists already.")
+    return email
+
+
+def create_advisor(email: str, password: str, *, admin: bool = False, name: str = "") -> Advisor:
+    """Create an account; refuses a taken or malformed address and a weak password."""
+    email = check_new_email(email)
     problem = policy_problem(password, email)
     if problem:
         raise AccountError(problem)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from .accounts import AccountError, create_advisor, deactivate_advisor
+from .accounts import AccountError, check_new_email, create_advisor, deactivate_advisor
 from .passwords import generate_password, policy_problem
 
 advisor_cli = AppGroup("advisor", help="Create and deactivate advisor accounts.")
@@ -23,6 +23,10 @@ advisor_cli = AppGroup("advisor", help="Create and deactivate advisor accounts."
 )
 def create_command(email: str, admin: bool, name: str, generate: bool) -> None:
     """Create an advisor account; the password is asked for twice, or generated and printed."""
+    try:
+        check_new_email(email)  # before the password is typed, not after
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
     if generate:
         password = generate_password()
     else:

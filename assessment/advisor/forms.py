@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,7 +10,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    Form,
     IntegerField,
     PasswordField,
     SelectField,
@@ -64,8 +63,11 @@ def sort_name(sort: str) -> str:
     return str(names[sort])
 
 
-class FilterForm(Form):
+class FilterForm(FlaskForm):
     """The list's filters, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
 
     q = StringField(_l("Company"), validators=[Optional(), Length(max=200)])
     questionnaire = SelectField(_l("Questionnaire"), validate_choice=True, default="")
@@ -139,6 +141,29 @@ class FilterForm(Form):
     def page_number(self) -> int:
         """The chosen page (the first when the choice is invalid)."""
         return self.page.data if not self.page.errors and self.page.data else 1
+
+
+#: The query-string parameters that the filter form reads.
+FILTER_NAMES = (
+    "q",
+    "questionnaire",
+    "sector",
+    "size",
+    "region",
+    "level",
+    "status",
+    "assigned",
+    "submitted_from",
+    "submitted_to",
+    "sort",
+    "page",
+)
+
+
+def filter_args(args: Mapping[str, str], *, leave_out: Iterable[str] = ()) -> dict[str, str]:
+    """The filter parameters of a query string, without any others (for links to other pages)."""
+    skipped = set(leave_out)
+    return {name: args[name] for name in FILTER_NAMES if name in args and name not in skipped}
 
 
 def _profile_options(catalogue: Iterable[object], question_id: str) -> Choices:

@@ -47,13 +47,11 @@ from .cohort import (
     labelling_questionnaire,
     score_distributions,
 )
-from .forms import FilterForm
+from .forms import FilterForm, filter_args
 from .listing import Filters
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
 CHART_VERSION = 1
-#: Query-string keys that are not filters: they never reach a chart's URL.
-NOT_FILTERS = ("page", "sort", "v")
 BOX = "#d9d9d9"  # light fill behind dark outlines: the outlines carry the meaning
 #: A chart's hash, as the page puts it in the chart's URL.
 HASH = re.compile(r"[0-9a-f]{64}")
@@ -327,7 +325,7 @@ def _filter_form() -> tuple[FilterForm, bool]:
 
 def chart_url(kind: str, spec: CohortChart) -> str:
     """The URL of a chart with the page's filters and the hash of what it shows."""
-    args = {key: value for key, value in request.args.items() if key not in NOT_FILTERS}
+    args = filter_args(request.args, leave_out=("page", "sort"))
     return url_for("advisor.statistics_chart", kind=kind, **args, v=spec.key)
 
 

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from . import accounts
 from .blueprint import SESSION_TOKEN, bp, init_login
-from .forms import FilterForm, LoginForm, sort_name, status_name
+from .forms import FilterForm, LoginForm, filter_args, sort_name, status_name
 from .labels import level_label, profile_label
 from .listing import list_page
 
@@ -81,9 +81,14 @@ def dashboard() -> Any:
 
 def page_link(number: int) -> str:
     """The dashboard's URL with the same filters on another page."""
-    args = request.args.to_dict()
+    args = filter_args(request.args)
     args["page"] = str(number)
-    return url_for(request.endpoint or "advisor.dashboard", **request.view_args or {}, **args)
+    return url_for("advisor.dashboard", **args)
+
+
+def filter_link(endpoint: str) -> str:
+    """A link to another page of the list (an export, the statistics) with the same filters."""
+    return url_for(endpoint, **filter_args(request.args, leave_out=("page",)))
 
 
 def init_app(app: Flask) -> None:
@@ -96,6 +101,7 @@ def init_app(app: Flask) -> None:
         status_name=status_name,
         sort_name=sort_name,
         page_link=page_link,
+        filter_link=filter_link,
         profile_label=profile_label,
         level_label=level_label,
     )

@@ -25,13 +25,28 @@ ADA = "ada@example.org"
 CRAFT_FIRM = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
 
 
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app for a test module: creating an app parses the questionnaires (about a second)."""
+    yield from serving(tmp_path_factory.mktemp("advisor") / "advisor.db")
+
+
 @pytest.fixture
-def advisor_app(tmp_path: Path) -> Iterator[Flask]:
-    """The app on the sample questionnaire with one advisor account, Ada."""
-    for app in serving(tmp_path / "advisor.db"):
-        with app.app_context():
-            create_advisor(ADA, PASSWORD, name="Ada Lovelace")
-        yield app
+def advisor_app(module_app: Flask, tmp_path: Path) -> Iterator[Flask]:
+    """The module's app on an emptied database with one advisor account, Ada, and a new cache.
+
+    Emptying the tables takes milliseconds; the configuration is restored after each test.
+    """
+    config = dict(module_app.config)
+    module_app.config["CACHE_DIR"] = str(tmp_path / "cache")
+    with module_app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        create_advisor(ADA, PASSWORD, name="Ada Lovelace")
+    yield module_app
+    module_app.config.clear()
+    module_app.config.update(config)
 
 
 def login(client: FlaskClient, email: str = ADA, password: str = PASSWORD) -> TestResponse:

@@ -6,6 +6,8 @@ Create Date: 2026-11-24 03:35:12.706945
 
 """
 
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -193,7 +195,9 @@ def _fill_company_keys():
         )
     ).all()
     for row in rows:
-        key = " ".join(row.company_name.casefold().split()) or None
+        decomposed = unicodedata.normalize("NFKD", row.company_name.casefold())
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+        key = " ".join(plain.split()) or None
         connection.execute(
             assessments.update().where(assessments.c.id == row.id).values(company_key=key)
         )
