@@ -11,6 +11,8 @@ MO_FILES := $(PO_FILES:.po=.mo)
 run: $(STAMP) translations
 	$(BIN)/flask questionnaire check questionnaires/*.yaml
 	$(BIN)/flask --app wsgi db upgrade
+# Sample firms and a demo advisor in development; `flask demo seed` refuses production anyway.
+	@if [ "$${DIGITALCHECK_ENV:-development}" = development ]; then $(BIN)/flask --app wsgi demo seed; fi
 	@echo "Digital-Check: open http://127.0.0.1:5000 (stop with Ctrl+C)"
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
