@@ -60,7 +60,11 @@ class Assessment(db.Model):
         CheckConstraint(f"status IN {STATUSES!r}", name="status"),
         CheckConstraint(f"review_status IN {REVIEW_STATUSES!r}", name="review_status"),
         Index("ix_assessments_status_submitted_at", "status", "submitted_at"),
+        # the advisors' list: one index per sort order, and one for the counts per status
         Index("ix_assessments_shared", "consent_advisors", "status", "submitted_at"),
+        Index("ix_assessments_shared_review", "consent_advisors", "status", "review_status"),
+        Index("ix_assessments_shared_score", "consent_advisors", "status", "overall_score"),
+        Index("ix_assessments_shared_company", "consent_advisors", "status", "company_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

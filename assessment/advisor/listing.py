@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, true
 
 from ..extensions import db
 from ..models import REVIEW_STATUSES, Advisor, Assessment, QuestionnaireVersion, company_key
@@ -16,21 +16,24 @@ from ..questionnaire import Questionnaire
 from ..survey.pinning import pinned_questionnaire
 
 PER_PAGE = 25
+
+
+def _nulls_last(column: Any, direction: str) -> Any:
+    """`column ASC|DESC NULLS LAST` as SQL text.
+
+    SQLite (since 3.30) and PostgreSQL both understand it and serve it from an index;
+    SQLAlchemy would spell it for SQLite as `column IS NULL, column`, which no index serves.
+    """
+    return literal_column(f"{column.table.name}.{column.name} {direction} NULLS LAST")
+
+
 #: Sort orders by name; each ends with the id so that pages never overlap.
 SORTS: dict[str, tuple[Any, ...]] = {
     "newest": (Assessment.submitted_at.desc(), Assessment.id.desc()),
     "oldest": (Assessment.submitted_at.asc(), Assessment.id.asc()),
-    "company": (Assessment.company_key.is_(None), Assessment.company_key.asc(), Assessment.id),
-    "score_high": (
-        Assessment.overall_score.is_(None),
-        Assessment.overall_score.desc(),
-        Assessment.id,
-    ),
-    "score_low": (
-        Assessment.overall_score.is_(None),
-        Assessment.overall_score.asc(),
-        Assessment.id,
-    ),
+    "company": (_nulls_last(Assessment.company_key, "ASC"), Assessment.id.asc()),
+    "score_high": (_nulls_last(Assessment.overall_score, "DESC"), Assessment.id.desc()),
+    "score_low": (_nulls_last(Assessment.overall_score, "ASC"), Assessment.id.asc()),
 }
 
 
@@ -51,7 +54,7 @@ class Filters:
 
     def conditions(self, advisor_id: int | None = None) -> list[ColumnElement[bool]]:
         """The WHERE clauses of these filters on shared, submitted assessments."""
-        found = [Assessment.consent_advisors.is_(True), Assessment.status == "submitted"]
+        found = [Assessment.consent_advisors == true(), Assessment.status == "submitted"]
         key = company_key(self.search)
         if key:
             found.append(Assessment.company_key.contains(key, autoescape=True))

@@ -165,6 +165,14 @@ def upgrade():
         batch_op.create_index(
             "ix_assessments_shared", ["consent_advisors", "status", "submitted_at"], unique=False
         )
+        for name, column in (
+            ("review", "review_status"),
+            ("score", "overall_score"),
+            ("company", "company_key"),
+        ):
+            batch_op.create_index(
+                f"ix_assessments_shared_{name}", ["consent_advisors", "status", column]
+            )
         batch_op.create_foreign_key(
             batch_op.f("fk_assessments_assigned_advisor_id_advisors"),
             "advisors",
@@ -210,6 +218,8 @@ def downgrade():
         batch_op.drop_constraint(
             batch_op.f("fk_assessments_assigned_advisor_id_advisors"), type_="foreignkey"
         )
+        for name in ("review", "score", "company"):
+            batch_op.drop_index(f"ix_assessments_shared_{name}")
         batch_op.drop_index("ix_assessments_shared")
         batch_op.drop_index(batch_op.f("ix_assessments_assigned_advisor_id"))
         batch_op.drop_column("actions_in_report")
