@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
 from ..models import utcnow
@@ -81,36 +81,33 @@ class LoginAttempt(db.Model):
         return self.outcome == "ok"
 
 
-class Note(db.Model):
+class _AdvisorEntry:
+    """What notes and action items have: the assessment, the author, the time and the text."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+    @declared_attr
+    def advisor(cls) -> Mapped[Advisor]:
+        """The advisor who wrote it."""
+        return relationship(Advisor)
+
+
+class Note(_AdvisorEntry, db.Model):
     """A timestamped note of an advisor on an assessment."""
 
     __tablename__ = "advisor_notes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
-    )
-    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="RESTRICT"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    text: Mapped[str] = mapped_column(Text)
 
-    advisor: Mapped[Advisor] = relationship()
-
-
-class ActionItem(db.Model):
+class ActionItem(_AdvisorEntry, db.Model):
     """One step of the advisor's action plan for a company."""
 
     __tablename__ = "advisor_action_items"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
-    )
-    advisor_id: Mapped[int] = mapped_column(ForeignKey("advisors.id", ondelete="RESTRICT"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    text: Mapped[str] = mapped_column(Text)
-
-    advisor: Mapped[Advisor] = relationship()
 
 
 class AuditEvent(db.Model):
