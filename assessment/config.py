@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "production")
 DEV_SECRET = "dev-only-secret-do-not-use-in-production"
@@ -42,6 +43,8 @@ def config_from_env(
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "MAX_FORM_MEMORY_SIZE": 256 * 1024,
         "BABEL_DEFAULT_LOCALE": "de",
+        #: Times are stored in UTC and shown, and date filters read, in this zone.
+        "BABEL_DEFAULT_TIMEZONE": _timezone(environ.get("TIMEZONE", "Europe/Berlin")),
         "LANGUAGES": ("de", "en"),
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -57,6 +60,17 @@ def config_from_env(
         "XLSX_MAX_ROWS": _number(environ, "XLSX_MAX_ROWS", 20_000),
         "REMEMBER_COOKIE_DURATION": 0,
     }
+
+
+def _timezone(name: str) -> str:
+    """An IANA time zone name such as Europe/Berlin."""
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError) as error:
+        raise ConfigError(
+            f"TIMEZONE must name a time zone such as Europe/Berlin, not {name!r}"
+        ) from error
+    return name
 
 
 def _number(environ: Mapping[str, str], name: str, default: int) -> int:

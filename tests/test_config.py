@@ -50,3 +50,40 @@ def test_unknown_environment(tmp_path: Path) -> None:
     """A misspelt environment name is refused rather than treated as development."""
     with pytest.raises(ConfigError, match="DIGITALCHECK_ENV must be one of"):
         config_from_env({"DIGITALCHECK_ENV": "prod"}, str(tmp_path), PROJECT_ROOT)
+
+
+def test_advisor_settings_from_the_environment(tmp_path: Path) -> None:
+    """Session lifetimes, login limits, the XLSX cap and the time zone can be set."""
+    defaults = config_from_env({}, str(tmp_path), PROJECT_ROOT)
+    assert defaults["ADVISOR_IDLE_MINUTES"] == 30
+    assert defaults["LOGIN_LIMIT_PER_ACCOUNT"] == 5
+    assert defaults["BABEL_DEFAULT_TIMEZONE"] == "Europe/Berlin"
+    environ = {
+        "ADVISOR_IDLE_MINUTES": "15",
+        "ADVISOR_SESSION_HOURS": "4",
+        "LOGIN_LIMIT_PER_ADDRESS": "50",
+        "XLSX_MAX_ROWS": "5000",
+        "TIMEZONE": "Europe/Vienna",
+    }
+    config = config_from_env(environ, str(tmp_path), PROJECT_ROOT)
+    assert config["ADVISOR_IDLE_MINUTES"] == 15
+    assert config["ADVISOR_SESSION_HOURS"] == 4
+    assert config["LOGIN_LIMIT_PER_ADDRESS"] == 50
+    assert config["XLSX_MAX_ROWS"] == 5000
+    assert config["BABEL_DEFAULT_TIMEZONE"] == "Europe/Vienna"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("ADVISOR_IDLE_MINUTES", "0", "positive whole number"),
+        ("LOGIN_LIMIT_PER_ACCOUNT", "five", "positive whole number"),
+        ("TIMEZONE", "Mars/Olympus", "time zone"),
+    ],
+)
+def test_bad_advisor_settings_are_refused(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    """A setting that is not a number (or not a time zone) stops the start with its name."""
+    with pytest.raises(ConfigError, match=f"{name}.*{message}"):
+        config_from_env({name: value}, str(tmp_path), PROJECT_ROOT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -130,6 +131,7 @@ class FilterForm(FlaskForm):
             assigned=value("assigned"),
             submitted_from=self.submitted_from.data if dates_ok else None,
             submitted_to=self.submitted_to.data if dates_ok else None,
+            timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
         )
 
     @property

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, literal_column, select, true
 
@@ -51,6 +52,8 @@ class Filters:
     submitted_from: date | None = None
     submitted_to: date | None = None
     assigned: str = ""
+    #: The time zone in which the dates are days.
+    timezone: str = "UTC"
 
     def conditions(self, advisor_id: int | None = None) -> list[ColumnElement[bool]]:
         """The WHERE clauses of these filters on shared, submitted assessments."""
@@ -71,9 +74,12 @@ class Filters:
         if self.status:
             found.append(Assessment.review_status == self.status)
         if self.submitted_from:
-            found.append(Assessment.submitted_at >= _start_of(self.submitted_from))
+            found.append(Assessment.submitted_at >= _start_of(self.submitted_from, self.timezone))
         if self.submitted_to:
-            found.append(Assessment.submitted_at < _start_of(self.submitted_to + timedelta(days=1)))
+            found.append(
+                Assessment.submitted_at
+                < _start_of(self.submitted_to + timedelta(days=1), self.timezone)
+            )
         if self.assigned == "me" and advisor_id is not None:
             found.append(Assessment.assigned_advisor_id == advisor_id)
         elif self.assigned == "nobody":
@@ -81,8 +87,9 @@ class Filters:
         return found
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def _start_of(day: date, timezone: str) -> datetime:
+    """Midnight at the start of a day in a time zone."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone))
 
 
 def shared_assessment(assessment_id: int) -> Assessment | None:

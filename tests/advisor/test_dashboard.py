@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -91,8 +92,8 @@ def ada_en(ada: FlaskClient) -> FlaskClient:
 
 
 def at(day: int, hour: int = 12, minute: int = 0) -> datetime:
-    """A moment in March 2024, UTC."""
-    return datetime(2024, 3, day, hour, minute, tzinfo=UTC)
+    """A moment in March 2024 in the centre's time zone (the date filters read its days)."""
+    return datetime(2024, 3, day, hour, minute, tzinfo=ZoneInfo("Europe/Berlin"))
 
 
 def assign(app: Flask, assessment_id: int, email: str | None) -> None:
