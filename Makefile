@@ -36,6 +36,7 @@ bench: $(STAMP) translations
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r assessment
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import catalogue, errors, i18n, views
+from . import catalogue, errors, i18n, security, views
 from .advisor import views as advisor_views
 from .config import config_from_env
 from .extensions import csrf, db, migrate
@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     catalogue.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     views.init_app(app)
     survey_views.init_app(app)
     report_views.init_app(app)

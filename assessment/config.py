@@ -9,7 +9,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "production")
-DEV_SECRET = "dev-only-secret-do-not-use-in-production"
+#: The argon2 cost profile of advisor passwords (tests choose a cheaper one).
+HASH_PROFILE = "default"
+# Refused in production (bandit B105).
+DEV_SECRET = "dev-only-secret-do-not-use-in-production"  # nosec B105
 
 
 class ConfigError(RuntimeError):
@@ -55,7 +58,7 @@ def config_from_env(
         "LOGIN_WINDOW_MINUTES": _number(environ, "LOGIN_WINDOW_MINUTES", 15),
         "LOGIN_LIMIT_PER_ACCOUNT": _number(environ, "LOGIN_LIMIT_PER_ACCOUNT", 5),
         "LOGIN_LIMIT_PER_ADDRESS": _number(environ, "LOGIN_LIMIT_PER_ADDRESS", 20),
-        "PASSWORD_HASH_PROFILE": "default",
+        "PASSWORD_HASH_PROFILE": HASH_PROFILE,
         #: Writing a workbook takes about 0.4 ms per line: larger ones are refused (CSV has no cap).
         "XLSX_MAX_ROWS": _number(environ, "XLSX_MAX_ROWS", 20_000),
         "REMEMBER_COOKIE_DURATION": 0,
@@ -84,7 +87,8 @@ def _number(environ: Mapping[str, str], name: str, default: int) -> int:
 
 
 def _normalise_database_url(url: str) -> str:
-    """Accept the postgres:// scheme that some hosting platforms still hand out."""
-    if url.startswith("postgres://"):
-        return "postgresql://" + url.removeprefix("postgres://")
+    """PostgreSQL URLs (also the postgres:// some hosts hand out) use the installed psycopg 3."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
     return url

@@ -41,9 +41,24 @@ def test_production_settings(tmp_path: Path) -> None:
         "DATABASE_URL": "postgres://user@db/digitalcheck",
     }
     config = config_from_env(environ, str(tmp_path), PROJECT_ROOT)
-    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql://user@db/digitalcheck"
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://user@db/digitalcheck"
     assert config["SECRET_KEY"] == "s" * 40
     assert config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://user@db/dc", "postgresql+psycopg://user@db/dc"),
+        ("postgresql://user:pw@db:5432/dc", "postgresql+psycopg://user:pw@db:5432/dc"),
+        ("postgresql+psycopg://user@db/dc", "postgresql+psycopg://user@db/dc"),
+        ("sqlite:////srv/dc.db", "sqlite:////srv/dc.db"),
+    ],
+)
+def test_postgresql_urls_use_psycopg_3(tmp_path: Path, given: str, used: str) -> None:
+    """A plain PostgreSQL URL gets the installed driver, psycopg 3, not SQLAlchemy's psycopg2."""
+    config = config_from_env({"DATABASE_URL": given}, str(tmp_path), PROJECT_ROOT)
+    assert config["SQLALCHEMY_DATABASE_URI"] == used
 
 
 def test_unknown_environment(tmp_path: Path) -> None:

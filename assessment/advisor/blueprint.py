@@ -14,7 +14,8 @@ from .models import Advisor
 bp = Blueprint("advisor", __name__, url_prefix="/advisor")
 login_manager = LoginManager()
 #: The session key holding the server-side session's token.
-SESSION_TOKEN = "advisor_session"
+# The name of a session key (bandit B105).
+SESSION_TOKEN = "advisor_session"  # nosec B105
 #: Endpoints that anonymous visitors may open.
 PUBLIC_ENDPOINTS = frozenset({"advisor.login"})
 

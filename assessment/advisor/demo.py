@@ -42,7 +42,8 @@ demo_cli = AppGroup("demo", help="Sample data for development: a demo advisor an
 
 DEMO_EMAIL = "demo@digitalcheck.example"
 #: Printed on every seed: the demo account exists only in development databases.
-DEMO_PASSWORD = "demo-advisor-2026"
+# Development only, printed (bandit B105).
+DEMO_PASSWORD = "demo-advisor-2026"  # nosec B105
 LOGIN_URL = "http://127.0.0.1:5000/advisor/login"
 BULK_BATCH = 5000
 
@@ -175,7 +176,8 @@ def seed_firms(questionnaire: Questionnaire, advisor: Advisor) -> int:
     now = utcnow()
     created = 0
     for number, firm in enumerate(FIRMS):
-        rng = Random(f"demo-{number}")
+        # Invented sample data (bandit B311).
+        rng = Random(f"demo-{number}")  # nosec B311
         sent = now - timedelta(days=firm.months_ago * 30.4, minutes=rng.randint(0, 600))
         earlier = answer_check(questionnaire, firm, firm.maturity, rng, sent)
         created += 1
@@ -370,7 +372,8 @@ def bulk_command(count: int, seed: int) -> None:
 
 def insert_bulk(questionnaire: Questionnaire, version_id: int, count: int, seed: int) -> None:
     """Insert ``count`` assessments and their dimension scores in batches, without ORM objects."""
-    rng = Random(seed)
+    # Invented benchmark data (bandit B311).
+    rng = Random(seed)  # nosec B311
     choices = {
         q.id: [o.id for o in q.options]
         for q in questionnaire.profile

@@ -8,13 +8,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import db
 from ..models import Assessment
 from ..report.content import build_report
-from ..report.views import chart_response, keyed_inputs, pdf_response, render_body
+from ..report.views import chart_response, keyed_inputs, pdf_response, render_body, trusted
 from ..survey import operations
 from ..survey.views import review_rows
 from . import workflow
@@ -72,7 +71,7 @@ def _page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
         "advisor/assessment.html",
         assessment=assessment,
         questionnaire=questionnaire,
-        body=Markup(body),
+        body=trusted(body),
         rows=review_rows(questionnaire, operations.stored_answers(assessment)),
         notes=workflow.notes(assessment),
         actions=workflow.action_items(assessment),

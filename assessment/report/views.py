@@ -121,7 +121,7 @@ def report(token: str) -> Any:
         "report/page.html",
         assessment=assessment,
         questionnaire=inputs.questionnaire,
-        body=Markup(body),
+        body=trusted(body),
         token=token,
         form=FlaskForm(),
     )
@@ -150,6 +150,12 @@ def render_body(content: Report, link: Callable[[str, str], str]) -> str:
     return render_template(
         "report/_body.html", report=content, charts=charts, group_name=group_name
     )
+
+
+def trusted(html: str) -> Markup:
+    """HTML that our own autoescaping templates rendered, to be inserted as it is."""
+    # Every value in it was escaped when the report body was rendered (bandit B704).
+    return Markup(html)  # nosec B704
 
 
 def chart_response(inputs: ReportInputs, kind: str) -> Response:

@@ -96,6 +96,16 @@ def check_page(html: str) -> None:
         assert link.attrs.get("href"), "links have targets"
     for button in by_tag("button"):
         assert button.text.strip() or button.walk()[1:], "buttons have text"
+    check_nothing_inline(nodes)
+
+
+def check_nothing_inline(nodes: list[Node]) -> None:
+    """No inline script, style attribute or event handler: the CSP forbids them."""
+    for node in nodes:
+        assert node.tag != "script" or node.attrs.get("src"), "scripts are files"
+        assert node.tag != "style", "styles are files"
+        for name in node.attrs:
+            assert name != "style" and not name.startswith("on"), f"{node.tag} has {name}"
 
 
 def test_every_page_of_the_sample_journey(

@@ -1,0 +1,124 @@
+"""Security headers on every kind of response, cookie flags in production, and safe GETs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from assessment import create_app
+from assessment.extensions import db
+from assessment.questionnaire import Questionnaire
+
+from ..conftest import SAMPLE_DIR
+from .helpers import Respondent, complete, csrf_token
+
+EXPECTED = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def assert_secured(response: TestResponse) -> None:
+    """The headers every response carries, and a CSP without inline code or framing."""
+    for name, value in EXPECTED.items():
+        assert response.headers.get(name) == value, name
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert "'unsafe-inline'" not in directives.get("script-src", "")
+    assert "unsafe-eval" not in policy
+    if response.mimetype == "text/html":
+        assert directives["script-src"] == "'self'"
+        assert directives["style-src"] == "'self'"
+        assert directives["default-src"] == "'self'"
+
+
+def test_pages_redirects_errors_and_files(client: FlaskClient) -> None:
+    """A page, a redirect, a bad form, a missing page, static files and the health check."""
+    landing = client.get("/")
+    responses = [
+        landing,
+        client.post("/language", data={"csrf_token": csrf_token(landing), "language": "en"}),
+        client.post("/assessments", data={}),
+        client.get("/no-such-page"),
+        client.get("/static/css/site.css"),
+        client.get("/static/js/step.js"),
+        client.get("/healthz"),
+    ]
+    assert [r.status_code for r in responses] == [200, 302, 400, 404, 200, 200, 200]
+    for response in responses:
+        assert_secured(response)
+        response.close()
+    assert "Strict-Transport-Security" not in landing.headers
+
+
+def test_hsts_only_over_https(client: FlaskClient) -> None:
+    """Browsers ignore HSTS over plain HTTP; over HTTPS it is sent for a year."""
+    secure = client.get("/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_report_charts_and_pdf(app: Flask, sample: Questionnaire) -> None:
+    """The report, its SVG charts (which need their inline styles) and the PDF."""
+    owner = Respondent(app.test_client())
+    owner.start()
+    complete(owner, app, sample, "Muster GmbH", {"sector": "handwerk", "size": "small"})
+    report = owner.client.get(owner.url("/report"))
+    chart = owner.client.get(owner.url("/charts/bars.svg"))
+    assert_secured(report)
+    assert_secured(chart)
+    assert chart.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert "script-src" not in chart.headers["Content-Security-Policy"]
+    export = owner.client.get(owner.url("/export.json"))
+    assert_secured(export)
+
+
+def test_cookies_in_production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In production the session cookie is Secure, HttpOnly and SameSite=Lax."""
+    monkeypatch.setenv("DIGITALCHECK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    app = create_app({"QUESTIONNAIRE_DIR": str(SAMPLE_DIR), "CACHE_DIR": str(tmp_path)})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    page = client.get("/", base_url="https://localhost")
+    cookie = page.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert_secured(page)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def database_state(app: Flask) -> str:
+    """A fingerprint of every row of every table."""
+    with app.app_context():
+        rows = {
+            table.name: [list(map(str, row)) for row in db.session.execute(table.select())]
+            for table in db.metadata.sorted_tables
+        }
+    return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+
+
+def test_no_get_changes_anything(app: Flask, sample: Questionnaire) -> None:
+    """Opening every page of an assessment, before and after submitting, stores nothing."""
+    owner = Respondent(app.test_client())
+    owner.start()
+    owner.send(0, {"sector": "handwerk", "size": "small", "region": "soest"})
+    pages = ["", "/step/0", "/step/1", "/review", "/saved", "/delete", "/export.json"]
+    before = database_state(app)
+    for page in pages:
+        owner.client.get(owner.url(page)).close()
+    assert database_state(app) == before
+    complete(owner, app, sample, "Muster GmbH", {"sector": "handwerk", "size": "small"})
+    before = database_state(app)
+    for page in [*pages, "/report", "/charts/radar.svg", "/charts/bars.svg"]:
+        owner.client.get(owner.url(page)).close()
+    assert database_state(app) == before
