@@ -161,8 +161,10 @@ def flask(env: dict[str, str], *args: str) -> str:
     return run.stdout
 
 
-def empty(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
+def empty(cache: Path, pattern: str) -> None:
+    """Remove the cached report files of one kind (``*.svg``, ``*.html``, ``*.pdf``)."""
+    for path in (cache / "assessments").glob(f"*/{pattern}"):
+        path.unlink(missing_ok=True)
 
 
 def measure(count: int, seconds: float, action: Callable[[], float]) -> list[float]:
@@ -259,8 +261,8 @@ def run_figures(port: int, cache: Path, scale: float) -> list[Figure]:
 
     def fresh() -> float:
         """Nothing cached: the page (which draws the charts), then both charts at once."""
-        empty(cache / "charts")
-        empty(cache / "bodies")
+        empty(cache, "*.svg")
+        empty(cache, "*.html")
         page_time = owner.timed(report)
         times: list[float] = []
         loaders = [
@@ -283,7 +285,7 @@ def run_figures(port: int, cache: Path, scale: float) -> list[Figure]:
     owner.timed(pdf)  # starts the rendering process
 
     def fresh_pdf() -> float:
-        empty(cache / "pdf")
+        empty(cache, "*.pdf")
         return owner.timed(pdf)
 
     figures.append(Figure("PDF, warm renderer", 1000, "p95", measure(n(20), 90, fresh_pdf)))
@@ -301,7 +303,7 @@ def run_figures(port: int, cache: Path, scale: float) -> list[Figure]:
 
     def render_loop(client: Client, other: str) -> None:
         while not stop.is_set():
-            for leftover in (cache / "pdf").glob("*.pdf"):
+            for leftover in (cache / "assessments").glob("*/*.pdf"):
                 leftover.unlink(missing_ok=True)
             try:
                 client.timed(f"/a/{other}/report.pdf")

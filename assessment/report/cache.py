@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from flask import current_app
 
 
 def cached(folder: Path, name: str, produce: Callable[[], bytes]) -> bytes:
@@ -37,3 +40,13 @@ def fingerprint(paths: Iterable[Path], *extra: str) -> str:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def own_cache(assessment_id: int) -> Path:
+    """The folder of one assessment's cached report, charts and PDF (deleted with it)."""
+    return Path(current_app.config["CACHE_DIR"]) / "assessments" / str(assessment_id)
+
+
+def forget(assessment_id: int) -> None:
+    """Delete an assessment's cached files."""
+    shutil.rmtree(own_cache(assessment_id), ignore_errors=True)

@@ -27,7 +27,7 @@ from ..i18n import current_language, localize
 from ..models import Assessment
 from ..questionnaire.scoring import display_score
 from ..survey import operations
-from .cache import cached, fingerprint
+from .cache import cached, fingerprint, own_cache
 from .charts import CHART_VERSION, ChartSpec, chart_svg
 from .content import Report, ReportInputs, build_report, report_inputs
 from .pdf import pdf_filename, render_report_pdf
@@ -116,7 +116,7 @@ def report(token: str) -> Any:
         )
         return html.encode("utf-8")
 
-    body = cached(cache_dir("bodies"), f"{key}.html", render).decode("utf-8")
+    body = cached(own_cache(assessment.id), f"{key}.html", render).decode("utf-8")
     return render_template(
         "report/page.html",
         assessment=assessment,
@@ -145,7 +145,7 @@ def render_body(content: Report, link: Callable[[str, str], str]) -> str:
     """The report's body as HTML; ``link(kind, version)`` gives the URL of each chart."""
     specs = chart_specs(content)
     for spec in specs.values():  # drawn now, so the browser's requests find them cached
-        chart_svg(spec, cache_dir("charts"))
+        chart_svg(spec, own_cache(content.assessment.id))
     charts = {kind: link(kind, spec.key[:16]) for kind, spec in specs.items()}
     return render_template(
         "report/_body.html", report=content, charts=charts, group_name=group_name
@@ -163,7 +163,8 @@ def chart_response(inputs: ReportInputs, kind: str) -> Response:
     spec = chart_specs(build_report(inputs)).get(kind) if kind in CHART_KINDS else None
     if spec is None:
         abort(404)
-    response = Response(chart_svg(spec, cache_dir("charts")), mimetype="image/svg+xml")
+    svg = chart_svg(spec, own_cache(inputs.assessment.id))
+    response = Response(svg, mimetype="image/svg+xml")
     response.set_etag(spec.key)
     response.cache_control.private = True
     response.cache_control.max_age = 86400 if request.args.get("v") == spec.key[:16] else 0
@@ -176,13 +177,13 @@ def pdf_response(inputs: ReportInputs, key: str) -> Response:
     def render() -> bytes:
         content = build_report(inputs)
         charts = {
-            kind: chart_svg(spec, cache_dir("charts"))
+            kind: chart_svg(spec, own_cache(inputs.assessment.id))
             for kind, spec in chart_specs(content).items()
         }
         return render_report_pdf(content, charts, group_name)
 
     try:
-        document = cached(cache_dir("pdf"), f"{key}.pdf", render)
+        document = cached(own_cache(inputs.assessment.id), f"{key}.pdf", render)
     except OSError:  # WeasyPrint's system libraries (Pango) are missing on this server
         current_app.logger.exception("the PDF could not be rendered")
         abort(503, _("The PDF cannot be created on this server at the moment."))

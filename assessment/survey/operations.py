@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Answer, Assessment, DimensionScore, company_key, utcnow
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.scoring import AssessmentScore, score_assessment, visible_answers
+from ..report.cache import forget
 from .pinning import pin, pinned_questionnaire
 
 #: Resume tokens are 32 random bytes (256 bits), URL-safe base64: 43 characters.
@@ -199,10 +200,12 @@ def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentSco
 
 
 def delete_assessment(assessment: Assessment) -> None:
-    """Delete the assessment and every answer to it."""
-    db.session.execute(delete(Answer).where(Answer.assessment_id == assessment.id))
+    """Delete the assessment, every answer, advisors' notes and its cached report files."""
+    number = assessment.id
+    db.session.execute(delete(Answer).where(Answer.assessment_id == number))
     db.session.delete(assessment)
     db.session.commit()
+    forget(number)
 
 
 def export(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, Any]:

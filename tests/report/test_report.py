@@ -19,7 +19,7 @@ from assessment.questionnaire.scoring import display_score, read_answers, score_
 from assessment.report.content import MAX_PARTNERS, rank_partners
 from assessment.report.pdf import _fetcher, html_to_pdf
 
-from ..conftest import SAMPLE_DIR, make_app
+from ..conftest import SAMPLE_DIR, database_path, make_app
 from ..web.conftest import stored
 from ..web.helpers import Respondent, complete, csrf_token, text
 from .conftest import CRAFT_FIRM, PeerFactory
@@ -113,7 +113,7 @@ def test_charts_are_valid_svg_naming_every_dimension(
             submitted.url("/" + source), headers={"If-None-Match": response.headers["ETag"]}
         )
         assert again.status_code == 304
-    cached = list((Path(report_app.config["CACHE_DIR"]) / "charts").glob("*.svg"))
+    cached = list((Path(report_app.config["CACHE_DIR"]) / "assessments").glob("*/*.svg"))
     assert len(cached) == 2
 
 
@@ -156,8 +156,8 @@ def test_repeated_pdf_download_is_served_unchanged(
 ) -> None:
     """An unchanged report's PDF is rendered once and served from the cache."""
     first = submitted.client.get(submitted.url("/report.pdf")).data
-    cache = Path(report_app.config["CACHE_DIR"]) / "pdf"
-    assert len(list(cache.glob("*.pdf"))) == 1
+    cache = Path(report_app.config["CACHE_DIR"]) / "assessments"
+    assert len(list(cache.glob("*/*.pdf"))) == 1
     assert submitted.client.get(submitted.url("/report.pdf")).data == first
 
 
@@ -219,8 +219,7 @@ def test_report_unchanged_after_the_questionnaire_file_changed(
     content = yaml_file.read_text(encoding="utf-8")
     content = content.replace("Strategie und Führung", "Strategie").replace("min: 25", "min: 20", 1)
     yaml_file.write_text(content.replace("version: 1", "version: 2", 1), encoding="utf-8")
-    database = Path(report_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
-    restarted = make_app(database, edited)
+    restarted = make_app(database_path(report_app), edited)
     assert restarted.extensions["questionnaires"]["digitalcheck"].version == 2
     after = text(restarted.test_client().get(submitted.url("/report")))
     strip = lambda html: re.sub(r"<input[^>]*csrf_token[^>]*>", "", html)  # noqa: E731
