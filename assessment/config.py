@@ -61,6 +61,8 @@ def config_from_env(
         "PASSWORD_HASH_PROFILE": HASH_PROFILE,
         #: Writing a workbook takes about 0.4 ms per line: larger ones are refused (CSV has no cap).
         "XLSX_MAX_ROWS": _number(environ, "XLSX_MAX_ROWS", 20_000),
+        #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed.
+        "TRUSTED_PROXIES": _count(environ, "TRUSTED_PROXIES"),
         "REMEMBER_COOKIE_DURATION": 0,
     }
 
@@ -74,6 +76,14 @@ def _timezone(name: str) -> str:
             f"TIMEZONE must name a time zone such as Europe/Berlin, not {name!r}"
         ) from error
     return name
+
+
+def _count(environ: Mapping[str, str], name: str) -> int:
+    """A whole number from the environment, 0 when not set."""
+    raw = environ.get(name, "").strip() or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
 
 
 def _number(environ: Mapping[str, str], name: str, default: int) -> int:

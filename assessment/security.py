@@ -32,8 +32,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Content-Security-Policy", policy)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    # Resume links carry the token in the URL: no page sends its address anywhere.
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    # Resume links carry the token in the URL: no page sends its address to another site.
+    # (Our own forms must send it: over HTTPS the CSRF check requires a same-site Referer.)
+    headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:

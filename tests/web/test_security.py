@@ -9,19 +9,21 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from assessment import create_app
+from assessment.advisor.models import LoginAttempt
 from assessment.extensions import db
 from assessment.questionnaire import Questionnaire
 
-from ..conftest import SAMPLE_DIR
+from ..conftest import SAMPLE_DIR, make_app
 from .helpers import Respondent, complete, csrf_token
 
 EXPECTED = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
 }
 
 
@@ -122,3 +124,26 @@ def test_no_get_changes_anything(app: Flask, sample: Questionnaire) -> None:
     for page in [*pages, "/report", "/charts/radar.svg", "/charts/bars.svg"]:
         owner.client.get(owner.url(page)).close()
     assert database_state(app) == before
+
+
+def test_behind_a_trusted_proxy(tmp_path: Path) -> None:
+    """With TRUSTED_PROXIES=1 the forwarded scheme counts (HSTS) and so does the client address."""
+    app = make_app(tmp_path / "proxy.db")
+    behind = create_app({**app.config, "TRUSTED_PROXIES": 1})
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    client = behind.test_client()
+    secure = client.get("/advisor/login", headers=headers)
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+    data = {"csrf_token": csrf_token(secure), "email": "x@example.org", "password": "wrong"}
+    referer = {"Referer": "https://localhost/advisor/login"}  # as a browser sends it
+    failed = client.post("/advisor/login", data=data, headers={**headers, **referer})
+    assert failed.status_code == 400
+    assert "Sie konnten nicht angemeldet werden" in failed.get_data(as_text=True)
+    with behind.app_context():
+        assert db.session.scalars(select(LoginAttempt.address)).all() == ["203.0.113.7"]
+    direct = app.test_client().get("/", headers=headers)
+    assert "Strict-Transport-Security" not in direct.headers
+    with app.app_context():
+        db.engine.dispose()
+    with behind.app_context():
+        db.engine.dispose()
