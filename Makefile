@@ -16,8 +16,10 @@ run: $(STAMP) translations
 	@echo "Digital-Check: open http://127.0.0.1:5000 (stop with Ctrl+C)"
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
+# The whole suite on SQLite, then again on a PostgreSQL server the tests start (tests/postgres.py).
 test: $(STAMP) translations lint
 	$(BIN)/python -m pytest
+	DIGITALCHECK_TEST_DATABASE=postgresql $(BIN)/python -m pytest
 
 translations: $(STAMP) $(MO_FILES)
 

@@ -42,6 +42,12 @@ def _skip_empty(context, revision, directives) -> None:
 def run_migrations_online() -> None:
     """Run the migrations on the app's database, in one transaction."""
     with database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration copies a table and drops the original: with foreign keys on,
+            # that drop would delete the rows referring to it (ON DELETE CASCADE), e.g. answers.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=database.metadata,
@@ -49,8 +55,13 @@ def run_migrations_online() -> None:
             compare_type=True,
             render_as_batch=True,
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -16,7 +16,7 @@ from assessment.questionnaire import load_questionnaire
 from assessment.questionnaire.scoring import score_assessment
 from assessment.survey import operations
 
-from ..conftest import make_app
+from ..conftest import database_path, make_app
 from .conftest import DATA, stored, the_assessment
 from .helpers import Respondent, csrf_token, text
 
@@ -234,8 +234,7 @@ def test_questionnaire_edited_while_in_progress(tmp_path: Path, small_app: Flask
     changed = changed.replace("{min: 20, score: 1}", "{min: 50, score: 1}")
     changed = changed.replace("version: 1", "version: 2")
     (edited / "check.yaml").write_text(changed, encoding="utf-8")
-    database = small_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    restarted = make_app(Path(database), edited)
+    restarted = make_app(database_path(small_app), edited)
     owner.client = restarted.test_client()
     assert "Verkaufen Sie online?" in text(owner.step(1))
     owner.send(2, {"rating": "4", "tools.erp": "used", "tools.crm": "none", "crafts_only": "yes"})
