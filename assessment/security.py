@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from flask_babel import gettext as _
 
 #: Pages load scripts, styles, images and fonts from this site only, and nothing inline.
 PAGE_POLICY = "; ".join(
@@ -42,6 +43,15 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_characters() -> None:
+    """No text contains U+0000, and PostgreSQL cannot store it: such requests are refused."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400, _("The request contains a NUL character, which no text may contain."))
+
+
 def init_app(app: Flask) -> None:
-    """Add the headers to every response of the app, error pages and static files included."""
+    """Refuse NUL characters; add the headers to every response, error pages included."""
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)

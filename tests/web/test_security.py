@@ -147,3 +147,18 @@ def test_behind_a_trusted_proxy(tmp_path: Path) -> None:
         db.engine.dispose()
     with behind.app_context():
         db.engine.dispose()
+
+
+def test_nul_characters_are_refused(client: FlaskClient, sample_owner: Respondent) -> None:
+    """A NUL in a query, a form value or a field name: 400 with a message, nothing stored."""
+    page = sample_owner.step(0)
+    token = csrf_token(page)
+    for response in (
+        client.get("/?q=a%00b"),
+        client.post(
+            sample_owner.url("/step/0"), data={"csrf_token": token, "company_name": "A\x00"}
+        ),
+        client.post(sample_owner.url("/step/0"), data={"csrf_token": token, "x\x00": "1"}),
+    ):
+        assert response.status_code == 400
+        assert "NUL" in response.get_data(as_text=True)
