@@ -21,6 +21,8 @@ from sqlalchemy.sql.expression import false
 from .extensions import db
 
 STATUSES = ("in_progress", "submitted")
+#: Folding can lengthen a name ("ß" is "ss"): the search key is cut to its column's size.
+COMPANY_KEY_LENGTH = 200
 #: The advisors' review of a shared, submitted assessment.
 REVIEW_STATUSES = ("new", "in_review", "reviewed")
 
@@ -81,7 +83,7 @@ class Assessment(db.Model):
     #: The company's name, if the owner gave it.
     company_name: Mapped[str | None] = mapped_column(String(200))
     #: The company's name folded for case-insensitive search in every database.
-    company_key: Mapped[str | None] = mapped_column(String(200))
+    company_key: Mapped[str | None] = mapped_column(String(COMPANY_KEY_LENGTH))
     #: A contact e-mail address, if the owner gave one.
     contact_email: Mapped[str | None] = mapped_column(String(254))
     #: Consent (a): the anonymised result may count in peer benchmarks.
@@ -194,7 +196,7 @@ def company_key(name: str | None) -> str | None:
         return None
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.split()) or None
+    return " ".join(plain.split())[:COMPANY_KEY_LENGTH] or None
 
 
 from .advisor.models import Advisor  # noqa: E402  (the advisor models refer to these)

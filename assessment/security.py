@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, abort, request
 from flask_babel import gettext as _
 
@@ -41,6 +43,25 @@ def add_security_headers(response: Response) -> Response:
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+def local_path(target: str | None, *, within: str = "/") -> str | None:
+    """The target if it is a path on this site under ``within``; else None (never another host).
+
+    Browsers drop tabs and line breaks from URLs and read backslashes as slashes, so a target
+    with any of them, or with any other control character, is refused rather than cleaned.
+    """
+    if not target or not target.startswith(within) or target.startswith(("//", "/\\")):
+        return None
+    if any(ord(c) < 32 or c in "\\\x7f" for c in target):
+        return None
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 def refuse_nul_characters() -> None:

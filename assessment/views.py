@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from .catalogue import questionnaires
+from .security import local_path
 
 bp = Blueprint("main", __name__)
 
@@ -28,15 +27,7 @@ def language() -> Response:
     if chosen not in current_app.config["LANGUAGES"]:
         abort(400)
     session["language"] = chosen
-    return redirect(_local_path(request.form.get("next", "")))
-
-
-def _local_path(target: str) -> str:
-    """Only paths on this site are followed, never another host."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
-        return "/"
-    return target
+    return redirect(local_path(request.form.get("next")) or "/")
 
 
 @bp.get("/healthz")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -26,6 +27,8 @@ from .listing import SORTS, Filters
 from .passwords import MAX_LENGTH
 
 NOTE_LENGTH = 5000
+#: Dates outside these are typing errors (and the day after the last would not exist).
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 ACTION_LENGTH = 1000
 Choices = list[tuple[str, str]]
 
@@ -103,6 +106,14 @@ class FilterForm(FlaskForm):
     def validate(self, extra_validators: object = None) -> bool:  # type: ignore[override]
         """Check every field, and that the date range is not reversed."""
         valid = super().validate()
+        for field in (self.submitted_from, self.submitted_to):
+            if field.data and not EARLIEST <= field.data <= LATEST:
+                field.errors = [
+                    *field.errors,
+                    str(_l("Please enter a date between 1900 and 2999.")),
+                ]
+                field.data = None
+                valid = False
         start, end = self.submitted_from.data, self.submitted_to.data
         if start and end and start > end:
             self.submitted_to.errors = [
@@ -191,7 +202,7 @@ class StatusForm(FlaskForm):
 class AssignForm(FlaskForm):
     """Who follows the company up."""
 
-    advisor = SelectField(_l("Assigned advisor"), validators=[Optional()], default="")
+    advisor = SelectField(_l("Assigned advisor"), default="")
 
 
 def _plain_newlines(text: str | None) -> str | None:

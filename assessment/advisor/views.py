@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..security import local_path
 from . import accounts
 from .blueprint import SESSION_TOKEN, bp, init_login
 from .forms import FilterForm, LoginForm, filter_args, sort_name, status_name
@@ -27,11 +27,7 @@ def client_address() -> str:
 
 def _safe_next(target: str | None) -> str:
     """Where to go after login: only a path within the advisor pages."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and parts.path.startswith("/advisor/"):
-            return target
-    return url_for("advisor.dashboard")
+    return local_path(target, within="/advisor/") or url_for("advisor.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])

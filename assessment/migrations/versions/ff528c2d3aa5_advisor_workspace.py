@@ -205,7 +205,7 @@ def _fill_company_keys():
     for row in rows:
         decomposed = unicodedata.normalize("NFKD", row.company_name.casefold())
         plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-        key = " ".join(plain.split()) or None
+        key = " ".join(plain.split())[:200] or None
         connection.execute(
             assessments.update().where(assessments.c.id == row.id).values(company_key=key)
         )

@@ -28,7 +28,8 @@ from .base import (
 )
 
 MAX_SCALE_POINTS = 11
-_INTEGER = re.compile(r"^[+-]?\d+$")
+#: A whole number as text; longer ones cannot be a point of a scale of at most 11 points.
+_INTEGER = re.compile(r"^[+-]?\d{1,18}$")
 
 
 class ChoiceQuestion(WeightedQuestion):
