@@ -254,6 +254,17 @@ next_targets = st.one_of(
 _TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
 
 
+def as_sent(
+    form: MultiDict[str, str], csrf: Csrf, token: str, actions: Sequence[str] = ()
+) -> MultiDict[str, str]:
+    """A form as it is sent: the buttons pressed (`action` left out if none) and the token."""
+    sent = MultiDict(form)
+    if actions:
+        sent.setlist("action", list(actions))
+    csrf.add(sent, token)
+    return sent
+
+
 def browser_host(location: str, base: str = "http://localhost/a/b") -> tuple[str, str]:
     """The scheme and host a browser goes to for a Location header.
 

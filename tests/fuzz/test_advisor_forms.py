@@ -34,6 +34,7 @@ from .fuzzing import (
     AWKWARD,
     NUMBERS,
     Csrf,
+    as_sent,
     assert_answered,
     browser_host,
     carries_nul,
@@ -66,9 +67,7 @@ class LoginPost:
 
     def data(self, token: str) -> MultiDict[str, str]:
         """The form as sent."""
-        form = MultiDict(self.form)
-        self.csrf.add(form, token)
-        return form
+        return as_sent(self.form, self.csrf, token)
 
 
 EMAILS = st.one_of(

@@ -42,6 +42,7 @@ from .fuzzing import (
     AWKWARD,
     NUMBERS,
     Csrf,
+    as_sent,
     assert_answered,
     browser_host,
     carries_nul,
@@ -157,11 +158,7 @@ class StepPost:
 
     def data(self, token: str) -> MultiDict[str, str]:
         """The form as sent: `action` left out when no button is given."""
-        form = MultiDict(self.form)
-        if self.actions:
-            form.setlist("action", list(self.actions))
-        self.csrf.add(form, token)
-        return form
+        return as_sent(self.form, self.csrf, token, self.actions)
 
 
 BLANKS = st.sampled_from(["", "", " ", "\t", "\r\n", "\u00a0"])
@@ -347,11 +344,7 @@ class ReviewPost:
 
     def data(self, token: str) -> MultiDict[str, str]:
         """The review form as sent."""
-        form = MultiDict(self.form)
-        if self.actions:
-            form.setlist("action", list(self.actions))
-        self.csrf.add(form, token)
-        return form
+        return as_sent(self.form, self.csrf, token, self.actions)
 
 
 REVIEW_ACTIONS = st.one_of(
@@ -461,9 +454,7 @@ class StartPost:
 
     def data(self, token: str) -> MultiDict[str, str]:
         """The form as sent."""
-        form = MultiDict(self.form)
-        self.csrf.add(form, token)
-        return form
+        return as_sent(self.form, self.csrf, token)
 
 
 QUESTIONNAIRE_NAMES = [CHECK.id, CHECK.id, CHECK.id.upper(), f" {CHECK.id}", "digitalcheck", ""]
@@ -514,9 +505,7 @@ class LanguagePost:
 
     def data(self, token: str) -> MultiDict[str, str]:
         """The form as sent."""
-        form = MultiDict(self.form)
-        self.csrf.add(form, token)
-        return form
+        return as_sent(self.form, self.csrf, token)
 
 
 LANGUAGES = st.one_of(
