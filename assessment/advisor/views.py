@@ -30,6 +30,13 @@ def _safe_next(target: str | None) -> str:
     return local_path(target, within="/advisor/") or url_for("advisor.dashboard")
 
 
+def _fresh_session() -> None:
+    """Empty the session but for the language."""
+    kept = {key: session[key] for key in KEPT_AT_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     """Log in with e-mail address and password."""
@@ -40,9 +47,7 @@ def login() -> Any:
     if form.validate_on_submit():
         advisor = accounts.authenticate(form.email.data, form.password.data, client_address())
         if advisor is not None:
-            kept = {key: session[key] for key in KEPT_AT_LOGIN if key in session}
-            session.clear()  # a new session: nothing from before the login carries over
-            session.update(kept)
+            _fresh_session()  # nothing from before the login carries over
             session[SESSION_TOKEN] = accounts.start_session(advisor)
             login_user(advisor)
             return redirect(_safe_next(request.args.get("next")))
@@ -56,9 +61,7 @@ def logout() -> BaseResponse:
     """Log out: the session ends on the server too."""
     accounts.end_session(session.get(SESSION_TOKEN))
     logout_user()
-    kept = {key: session[key] for key in KEPT_AT_LOGIN if key in session}
-    session.clear()
-    session.update(kept)
+    _fresh_session()
     flash(_("You have logged out."), "success")
     return redirect(url_for("advisor.login"))
 

@@ -30,7 +30,7 @@ from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.questions import SingleQuestion
 from assessment.survey.operations import find_assessment
 
-from ..conftest import serving
+from ..conftest import require_pdf, serving
 from ..web.helpers import Respondent, answers_of, complete, csrf_token, is_checked, text
 from .conftest import ADA, CRAFT_FIRM, PASSWORD, SharedFactory, login
 
@@ -208,14 +208,6 @@ def switch_language(client: FlaskClient, language: str) -> None:
     token = csrf_token(client.get("/"))
     switched = client.post("/language", data={"csrf_token": token, "language": language})
     assert switched.status_code == 302
-
-
-def require_pdf() -> None:
-    """Skip (with the reason) when WeasyPrint cannot load its system libraries (Pango)."""
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as error:  # pragma: no cover - depends on the machine
-        pytest.skip(f"WeasyPrint cannot load its system libraries (Pango): {error}")
 
 
 def pdf_text(document: bytes) -> str:

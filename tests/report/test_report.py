@@ -19,7 +19,7 @@ from assessment.questionnaire.scoring import display_score, read_answers, score_
 from assessment.report.content import MAX_PARTNERS, rank_partners
 from assessment.report.pdf import _fetcher, html_to_pdf
 
-from ..conftest import SAMPLE_DIR, database_path, make_app
+from ..conftest import SAMPLE_DIR, database_path, make_app, require_pdf
 from ..web.conftest import stored
 from ..web.helpers import Respondent, complete, csrf_token, text
 from .conftest import CRAFT_FIRM, PeerFactory
@@ -121,6 +121,7 @@ def test_pdf_holds_the_report(
     submitted: Respondent, report_app: Flask, sample: Questionnaire
 ) -> None:
     """The PDF parses; its text has the company, the overall score, every dimension and partner."""
+    require_pdf()
     response = submitted.client.get(submitted.url("/report.pdf"))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     filename = response.headers["Content-Disposition"]
@@ -155,6 +156,7 @@ def test_repeated_pdf_download_is_served_unchanged(
     submitted: Respondent, report_app: Flask
 ) -> None:
     """An unchanged report's PDF is rendered once and served from the cache."""
+    require_pdf()
     first = submitted.client.get(submitted.url("/report.pdf")).data
     cache = Path(report_app.config["CACHE_DIR"]) / "assessments"
     assert len(list(cache.glob("*/*.pdf"))) == 1
@@ -163,6 +165,7 @@ def test_repeated_pdf_download_is_served_unchanged(
 
 def test_pdf_fetches_nothing_from_outside(tmp_path: Path) -> None:
     """Web addresses and files outside the static folder are not loaded into the PDF."""
+    require_pdf()
     secret = tmp_path / "secret.css"
     secret.write_text("body { color: red }")
     static = tmp_path / "static"
