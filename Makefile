@@ -33,7 +33,7 @@ extract: $(STAMP)
 
 # Speed of the report under gunicorn on 127.0.0.1 (a few minutes); see BENCHMARKS.md.
 bench: $(STAMP) translations
-	$(BIN)/python bench/run.py --json bench/results.json
+	$(BIN)/python -m bench.run --json bench/results.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,6 +1,7 @@
 """Benchmark of the report: the app under gunicorn on 127.0.0.1, medians and p95 against targets.
 
-Run with `make bench`. Every load is bounded in requests and time; nothing leaves this machine.
+Run with `make bench` (`python -m bench.run`). Every load is bounded in requests and time;
+nothing leaves this machine.
 """
 
 from __future__ import annotations
@@ -14,20 +15,18 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+from assessment.questionnaire import load_questionnaire
+from tests.web.helpers import good_answer
+
+from .serving import ROOT, Client, Gunicorn, csrf, flask
 
 
 @dataclass
@@ -58,58 +57,6 @@ class Figure:
         return self.measured <= self.target
 
 
-class Client:
-    """A keep-alive HTTP client with a cookie jar, for one simulated user."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        self.cookies: dict[str, str] = {}
-
-    def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
-    ) -> tuple[int, dict, bytes]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            if method != "GET":
-                raise
-            self.connection.close()  # gunicorn closed the idle keep-alive connection: reconnect
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-        data = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, dict(response.headers), data
-
-    def timed(self, path: str) -> float:
-        start = time.perf_counter()
-        status, _headers, _body = self.request("GET", path)
-        elapsed = (time.perf_counter() - start) * 1000
-        if status != 200:
-            raise RuntimeError(f"GET {path} answered {status}")
-        return elapsed
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def csrf(page: bytes) -> str:
-    match = re.search(rb'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)
-    assert match, "no CSRF token"
-    return match.group(1).decode()
-
-
 def start_check(client: Client) -> str:
     """Start the sample check; its token."""
     _status, _headers, landing = client.request("GET", "/")
@@ -121,10 +68,6 @@ def start_check(client: Client) -> str:
 
 def complete_check(client: Client, company: str) -> str:
     """Answer the sample questionnaire through HTTP (second option everywhere) and submit."""
-    sys.path.insert(0, str(ROOT))
-    from assessment.questionnaire import load_questionnaire
-    from tests.web.helpers import good_answer
-
     questionnaire = load_questionnaire(ROOT / "questionnaires" / "digitalcheck.yaml")
     token = start_check(client)
     for number in range(len(questionnaire.dimensions) + 1):
@@ -146,19 +89,6 @@ def complete_check(client: Client, company: str) -> str:
     _s, _h, review = client.request("GET", f"/a/{token}/review")
     client.request("POST", f"/a/{token}/review", {"csrf_token": csrf(review), "action": "submit"})
     return token
-
-
-def flask(env: dict[str, str], *args: str) -> str:
-    """Run `flask --app wsgi ARGS` on the benchmark's database; its output."""
-    run = subprocess.run(
-        [Path(sys.executable).parent / "flask", "--app", "wsgi", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return run.stdout
 
 
 def empty(cache: Path, pattern: str) -> None:
@@ -186,49 +116,18 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="digitalcheck-bench-"))
     cache = workdir / "cache"
-    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
         "CACHE_DIR": str(cache),
         "SECRET_KEY": "bench-" + "x" * 40,
     }
-    bin_dir = Path(sys.executable).parent
     flask(env, "db", "upgrade")
-    server = subprocess.Popen(
-        [
-            bin_dir / "gunicorn",
-            "--workers",
-            "2",
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
-        figures = run_figures(port, cache, scale)
-        figures += advisor_figures(port, server.pid, env, assessments, scale)
+        with Gunicorn(env, workers=2) as server:
+            figures = run_figures(server.port, cache, scale)
+            figures += advisor_figures(server, env, assessments, scale)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
 
     print_table(figures)
@@ -342,7 +241,7 @@ MIB = 1024 * 1024
 
 
 def advisor_figures(
-    port: int, master: int, env: dict[str, str], assessments: int, scale: float
+    server: Gunicorn, env: dict[str, str], assessments: int, scale: float
 ) -> list[Figure]:
     """Seed shared assessments, log in as an advisor, time the dashboard and the CSV export."""
     started = time.perf_counter()
@@ -350,7 +249,7 @@ def advisor_figures(
     print(f"Seeded {assessments} assessments in {time.perf_counter() - started:.1f} s")
     created = flask(env, "advisor", "create", "bench@example.org", "--generate-password")
     password = re.search(r"Password \(shown only now\): (\S+)", created).group(1)
-    advisor = Client(port)
+    advisor = Client(server.port)
     _status, _headers, form = advisor.request("GET", "/advisor/login")
     status, _headers, _body = advisor.request(
         "POST",
@@ -371,7 +270,7 @@ def advisor_figures(
         lambda: advisor.timed(views[next(turn) % len(views)]),
     )
 
-    workers = worker_pids(master)
+    workers = server.worker_pids()
     seconds: list[float] = []
     growth: list[float] = []
     for _ in range(3):
@@ -388,21 +287,6 @@ def advisor_figures(
         Figure("CSV export of every shared assessment", 10_000, "p95", seconds),
         Figure("CSV export, worker memory growth (peak)", 50, "p95", growth, unit="MiB"),
     ]
-
-
-def worker_pids(master: int) -> list[int]:
-    """The gunicorn workers: the master's child processes."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
-        except (OSError, ValueError):
-            continue  # the process ended meanwhile
-        if int(fields.get("PPid", "0")) == master:
-            found.append(int(status.parent.name))
-    if not found:
-        raise RuntimeError("no gunicorn worker found")
-    return found
 
 
 def _status_bytes(pid: int, key: str) -> int:

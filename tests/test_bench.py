@@ -11,10 +11,10 @@ from assessment import PROJECT_ROOT
 
 
 def test_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
-    """`bench/run.py --quick` serves the app under gunicorn, measures, prints and writes JSON."""
+    """`python -m bench.run --quick` serves the app with gunicorn, measures, prints, writes JSON."""
     output = tmp_path / "results.json"
     run = subprocess.run(
-        [sys.executable, "bench/run.py", "--quick", "--json", str(output)],
+        [sys.executable, "-m", "bench.run", "--quick", "--json", str(output)],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
