@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PO_FILES := $(wildcard assessment/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint format clean translations extract bench
+.PHONY: run test lint format clean translations extract bench loadtest
 
 run: $(STAMP) translations
 	$(BIN)/flask questionnaire check questionnaires/*.yaml
@@ -34,6 +34,14 @@ extract: $(STAMP)
 # Speed of the report under gunicorn on 127.0.0.1 (a few minutes); see BENCHMARKS.md.
 bench: $(STAMP) translations
 	$(BIN)/python -m bench.run --json bench/results.json
+
+# No answer lost: 50 respondents for a minute under gunicorn (3 workers) on SQLite and on a
+# PostgreSQL server started for the run, each time also with a worker killed half-way.
+loadtest: $(STAMP) translations
+	$(BIN)/python -m bench.loadtest --database sqlite
+	$(BIN)/python -m bench.loadtest --database sqlite --kill
+	$(BIN)/python -m bench.loadtest --database postgresql
+	$(BIN)/python -m bench.loadtest --database postgresql --kill
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,10 +20,16 @@ _CSRF = re.compile(rb'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
 class Client:
-    """A keep-alive HTTP client with a cookie jar, for one simulated user."""
+    """An HTTP client with a cookie jar, for one simulated user.
 
-    def __init__(self, port: int) -> None:
+    It keeps its connection open between requests, unless ``keep_alive`` is false: then every
+    request has a connection of its own, as behind nginx, which does not keep upstream
+    connections open by default.
+    """
+
+    def __init__(self, port: int, *, keep_alive: bool = True) -> None:
         self.port = port
+        self.keep_alive = keep_alive
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
 
@@ -32,6 +38,8 @@ class Client:
     ) -> tuple[int, dict, bytes]:
         """Send one request; its status, headers and body. A GET is retried once on reconnect."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if not self.keep_alive:
+            headers["Connection"] = "close"
         body = None
         if form is not None:
             body = urlencode(form, doseq=True)
@@ -46,6 +54,8 @@ class Client:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
         data = response.read()
+        if not self.keep_alive:
+            self.connection.close()
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name] = rest.split(";", 1)[0]
