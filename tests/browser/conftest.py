@@ -8,14 +8,18 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
+from assessment.advisor.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_cli
 from assessment.extensions import db
 
-from ..conftest import make_app
+from ..conftest import SAMPLE_DIR, make_app
 from ..web.conftest import DATA
 
 CHROMIUM_ARGS = [
@@ -37,7 +41,7 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     """A headless Chromium for the whole test session."""
     executable = chromium_path()
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -47,10 +51,8 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    """The app serving the small web-test questionnaire on a free port of 127.0.0.1."""
-    app = make_app(tmp_path / "browser.db", DATA)
+def serve(app: Flask) -> Iterator[str]:
+    """Serve the app on a free port of 127.0.0.1 while the generator is open; its base URL."""
     app.config["SERVER_NAME"] = None
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -60,3 +62,52 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     thread.join(timeout=10)
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    """The app serving the small web-test questionnaire on a free port of 127.0.0.1."""
+    yield from serve(make_app(tmp_path / "browser.db", DATA))
+
+
+@dataclass(frozen=True)
+class Site:
+    """The sample questionnaire served with the demo data: its URL, app and demo advisor."""
+
+    url: str
+    app: Flask
+    email: str = DEMO_EMAIL
+    password: str = DEMO_PASSWORD
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    """The sample questionnaire on 127.0.0.1 with `flask demo seed`'s advisor and firms."""
+    app = make_app(tmp_path / "site.db", SAMPLE_DIR)
+    result = app.test_cli_runner().invoke(demo_cli, ["seed"])
+    assert result.exit_code == 0, result.output
+    for url in serve(app):
+        yield Site(url, app)
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (its own cookies, a German browser), closed after the test."""
+    opened = browser.new_context(locale="de-DE")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    """A page in a fresh browser context."""
+    return context.new_page()
+
+
+def log_in(page: Any, site: Site) -> None:
+    """Log in as the demo advisor through the login form (German interface)."""
+    page.goto(site.url + "/advisor/login")
+    page.get_by_label("E-Mail-Adresse").fill(site.email)
+    page.get_by_label("Passwort").fill(site.password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(site.url + "/advisor/")

@@ -1,0 +1,117 @@
+"""Every page in both languages: no axe-core violation of WCAG 2.1 AA, reflow at 320 CSS pixels
+and at 200 % zoom, and screenshots at desktop and phone width (see audit.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assessment.questionnaire import Questionnaire
+from assessment.survey.steps import steps
+
+from ..web.helpers import Respondent, complete
+from .audit import findings
+from .conftest import Site
+
+LANGUAGES = ("de", "en")
+FIRM = {"sector": "handwerk", "size": "small"}
+
+
+def choose_language(page: Any, site: Site, language: str) -> None:
+    """Switch the interface language with the header's button (German is the default)."""
+    page.goto(site.url + "/")
+    if language != "de":
+        page.locator(f'.language-switch button[value="{language}"]').click()
+    assert page.locator("html").get_attribute("lang") == language
+
+
+def answered_check(site: Site, sample: Questionnaire) -> str:
+    """The token of a check with every page answered, not yet submitted."""
+    owner = Respondent(site.app.test_client())
+    owner.start()
+    complete(owner, site.app, sample, "Tischlerei Müller & Söhne", FIRM, submit=False)
+    return owner.token
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_respondent_page(site: Site, page: Any, sample: Questionnaire, language: str) -> None:
+    """Landing, each step new, answered and with errors, review, saved, report, deletion."""
+    found: list[str] = []
+    choose_language(page, site, language)
+    found += findings(page, f"{language} landing")
+
+    page.locator("main form button[type=submit]").first.click()
+    found += findings(page, f"{language} step 0 new")
+    page.locator("#contact_email").fill("keine Adresse")
+    page.locator('button[name="action"][value="next"]').click()
+    assert page.locator(".error-summary").count() == 1, "the step shows its errors"
+    found += findings(page, f"{language} step 0 with errors")
+
+    token = answered_check(site, sample)
+    check = f"{site.url}/a/{token}"
+    for step in steps(sample):
+        page.goto(f"{check}/step/{step.number}")
+        found += findings(page, f"{language} step {step.number} answered")
+    for view in ("review", "saved", "delete"):
+        page.goto(f"{check}/{view}")
+        found += findings(page, f"{language} {view}")
+    page.goto(f"{check}/review")
+    page.locator('button[name="action"][value="submit"]').click()
+    page.wait_for_url(f"{check}/report")
+    found += findings(page, f"{language} report")
+    page.goto(f"{check}/delete")
+    page.locator("main form button[type=submit]").click()
+    found += findings(page, f"{language} deleted")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_advisor_page(site: Site, page: Any, language: str) -> None:
+    """Login (also failed), dashboard (also with a wrong filter), an assessment, statistics."""
+    found: list[str] = []
+    choose_language(page, site, language)
+    page.goto(site.url + "/advisor/login")
+    found += findings(page, f"{language} advisor login")
+    page.locator("#email").fill(site.email)
+    page.locator("#password").fill("not the password")
+    page.locator("main form button[type=submit]").click()
+    assert page.locator(".error-summary, [role=alert]").count() >= 1
+    found += findings(page, f"{language} advisor login failed")
+    page.locator("#password").fill(site.password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(site.url + "/advisor/")
+    found += findings(page, f"{language} dashboard")
+    page.goto(site.url + "/advisor/?submitted_from=gestern&sector=handwerk")
+    found += findings(page, f"{language} dashboard with a wrong filter")
+    page.goto(site.url + "/advisor/")
+    page.locator("a[href*='/advisor/assessments/']").first.click()
+    found += findings(page, f"{language} advisor assessment")
+    page.goto(site.url + "/advisor/statistics")
+    found += findings(page, f"{language} statistics")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_error_page(site: Site, page: Any, language: str) -> None:
+    """404, 405, 400 (a form without its token) and 500 in the site's layout."""
+    site.app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def crash() -> str:
+        raise RuntimeError("an unexpected failure")
+
+    site.app.add_url_rule("/test-crash", "test_crash", crash)
+    found: list[str] = []
+    choose_language(page, site, language)
+    for path, status in (("/no/such/page", 404), ("/assessments", 405), ("/test-crash", 500)):
+        response = page.goto(site.url + path)
+        assert response.status == status
+        found += findings(page, f"{language} error {status}")
+    page.route(
+        site.url + "/language",
+        lambda route: route.continue_(method="POST", post_data="language=en"),
+    )
+    response = page.goto(site.url + "/language")
+    assert response.status == 400
+    found += findings(page, f"{language} error 400")
+    assert not found, "\n".join(found)
