@@ -4,6 +4,7 @@ Run with `make loadtest` (`python -m bench.loadtest`). The app runs under gunico
 workers on 127.0.0.1, on SQLite or on a PostgreSQL server started for the run. Respondents
 start checks, answer every page with random answers, sometimes change the last page again,
 submit and open the report, over and over, for a fixed time and a bounded number of requests.
+No check starts once the time is up; those under way are completed, within a grace period.
 With ``--kill`` a worker is killed with SIGKILL half-way through.
 
 Afterwards the database is read directly. Every check must hold exactly what the server
@@ -101,7 +102,10 @@ class Tally:
     """What all respondents did, counted under a lock."""
 
     max_requests: int
+    #: No check starts after this moment; the checks under way are completed.
     deadline: float
+    #: No request at all after this moment.
+    cutoff: float
     requests: int = 0
     saves_acknowledged: int = 0
     saves_unacknowledged: int = 0
@@ -114,7 +118,7 @@ class Tally:
     def allow(self) -> bool:
         """Count one more request, if the time and the request budget allow it."""
         with self.lock:
-            if self.requests >= self.max_requests or time.monotonic() >= self.deadline:
+            if self.requests >= self.max_requests or time.monotonic() >= self.cutoff:
                 return False
             self.requests += 1
             return True
@@ -151,9 +155,9 @@ class Respondent:
         self.serial = itertools.count(1)
 
     def run(self) -> None:
-        """Complete checks until the time or the request budget is used up."""
+        """Complete checks until the time is up, or until the request budget is used up."""
         with contextlib.suppress(OutOfBudget):
-            while True:
+            while time.monotonic() < self.tally.deadline:
                 with contextlib.suppress(Broken):
                     self.complete_check()
 
@@ -414,7 +418,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             flask(env, "db", "upgrade")
             with Gunicorn(env, workers=args.workers) as server:
                 started = time.monotonic()
-                tally = Tally(args.max_requests, started + args.seconds)
+                deadline = started + args.seconds
+                tally = Tally(args.max_requests, deadline, deadline + args.grace)
                 threads = [
                     threading.Thread(
                         target=Respondent(n, server.port, questionnaire, tally).run, daemon=True
@@ -479,6 +484,7 @@ def main() -> int:
     parser.add_argument("--respondents", type=int, default=50)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--grace", type=float, default=120, help="seconds to complete checks")
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--kill", action="store_true", help="kill a worker half-way (SIGKILL)")
     parser.add_argument("--json", type=Path, help="also write the summary as JSON here")

@@ -22,9 +22,10 @@ from bench.loadtest import EMPTY_PROFILE, Check, State, verify
 from .conftest import database_uri, release
 from .web.helpers import Respondent, answers_of, good_answer
 
-#: At least 50 respondents at once, for a fixed (short) time; `make loadtest` runs a minute.
+#: At least 50 respondents at once; checks start for 10 s, those under way are completed.
+#: `make loadtest` starts checks for a minute.
 RESPONDENTS = 50
-SECONDS = 12
+SECONDS = 10
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def test_every_acknowledged_save_is_stored_as_sent(empty_database: str, tmp_path
     assert summary["problems"] == []
     assert summary["errors"] == []
     assert summary["respondents"] == RESPONDENTS
-    assert summary["checks_submitted"] > 0
+    assert summary["checks_submitted"] >= RESPONDENTS, "every respondent completed a check"
     assert summary["saves_acknowledged"] > summary["checks_started"]
     assert summary["saves_unacknowledged"] == summary["starts_unacknowledged"] == 0
 
