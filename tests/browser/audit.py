@@ -66,10 +66,10 @@ def screenshot(page: Any, name: str) -> None:
         page.screenshot(path=str(folder / f"{slug}-{label}.png"), full_page=True)
 
 
-def findings(page: Any, name: str) -> list[str]:
+def findings(page: Any, name: str, *, screenshots: bool = True) -> list[str]:
     """What is wrong with the page as it is: axe violations, no reflow at 320 px or 200 % zoom.
 
-    Screenshots of it are written as well.
+    Screenshots of it are written as well, unless not ``screenshots``.
     """
     page.set_viewport_size(DESKTOP)
     found = [f"{name}: {violation}" for violation in axe_violations(page)]
@@ -80,7 +80,8 @@ def findings(page: Any, name: str) -> list[str]:
             found.append(f"{name} scrolls sideways by {overflow} px at {label}")
         for control in page.evaluate(CONTROLS_OUTSIDE):
             found.append(f"{name} at {label}: outside the window: {control}")
-    screenshot(page, name)
+    if screenshots:
+        screenshot(page, name)
     page.set_viewport_size(DESKTOP)
     return found
 
