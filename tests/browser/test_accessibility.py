@@ -26,6 +26,15 @@ def choose_language(page: Any, site: Site, language: str) -> None:
     assert page.locator("html").get_attribute("lang") == language
 
 
+def assert_charts_described(page: Any) -> None:
+    """Every chart has a text alternative, and a table on the page gives its numbers."""
+    charts = page.locator("figure img")
+    assert charts.count() >= 2
+    for alt in charts.evaluate_all("(images) => images.map((image) => image.alt)"):
+        assert len(alt) > 20, f"chart without a proper text alternative: {alt!r}"
+    assert page.locator("table.results caption").count() >= 1
+
+
 def answered_check(site: Site, sample: Questionnaire) -> str:
     """The token of a check with every page answered, not yet submitted."""
     owner = Respondent(site.app.test_client())
@@ -59,6 +68,7 @@ def test_every_respondent_page(site: Site, page: Any, sample: Questionnaire, lan
     page.goto(f"{check}/review")
     page.locator('button[name="action"][value="submit"]').click()
     page.wait_for_url(f"{check}/report")
+    assert_charts_described(page)
     found += findings(page, f"{language} report")
     page.goto(f"{check}/delete")
     page.locator("main form button[type=submit]").click()
@@ -88,6 +98,7 @@ def test_every_advisor_page(site: Site, page: Any, language: str) -> None:
     page.locator("a[href*='/advisor/assessments/']").first.click()
     found += findings(page, f"{language} advisor assessment")
     page.goto(site.url + "/advisor/statistics")
+    assert_charts_described(page)
     found += findings(page, f"{language} statistics")
     assert not found, "\n".join(found)
 
