@@ -36,7 +36,7 @@ bench: $(STAMP) translations
 	$(BIN)/python -m bench.run --json bench/results.json
 
 # No answer lost: 50 respondents for a minute under gunicorn (3 workers) on SQLite and on a
-# PostgreSQL server started for the run, each time also with a worker killed half-way.
+# PostgreSQL server started for the run, each time also with workers killed on the way (SIGKILL).
 loadtest: $(STAMP) translations
 	$(BIN)/python -m bench.loadtest --database sqlite
 	$(BIN)/python -m bench.loadtest --database sqlite --kill

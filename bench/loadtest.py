@@ -5,7 +5,7 @@ workers on 127.0.0.1, on SQLite or on a PostgreSQL server started for the run. R
 start checks, answer every page with random answers, sometimes change the last page again,
 submit and open the report, over and over, for a fixed time and a bounded number of requests.
 No check starts once the time is up; those under way are completed, within a grace period.
-With ``--kill`` a worker is killed with SIGKILL half-way through.
+With ``--kill`` a worker is killed with SIGKILL at 30 %, 50 % and 70 % of the time.
 
 Afterwards the database is read directly. Every check must hold exactly what the server
 acknowledged (a redirect after a save): every answer as sent, the profile, the submission, and
@@ -302,20 +302,31 @@ def json_roundtrip(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
-def kill_worker(server: Gunicorn, at: float, report: dict[str, Any]) -> None:
-    """At time ``at``, kill one worker with SIGKILL; note whether gunicorn replaced it."""
-    time.sleep(max(0.0, at - time.monotonic()))
-    victim = server.worker_pids()[0]
-    os.kill(victim, signal.SIGKILL)
-    report["killed_worker"] = victim
+#: When during the fixed time a worker is killed (fractions of it).
+KILL_AT = (0.3, 0.5, 0.7)
+
+
+def kill_workers(server: Gunicorn, start: float, seconds: float, report: dict[str, Any]) -> None:
+    """Kill a worker with SIGKILL at each of KILL_AT; note whether gunicorn replaced each."""
+    report["killed_workers"] = []
+    report["workers_replaced"] = True
+    for fraction in KILL_AT:
+        time.sleep(max(0.0, start + fraction * seconds - time.monotonic()))
+        victim = server.worker_pids()[0]
+        os.kill(victim, signal.SIGKILL)
+        report["killed_workers"].append(victim)
+        report["workers_replaced"] &= replaced(server, victim)
+
+
+def replaced(server: Gunicorn, victim: int) -> bool:
+    """Whether gunicorn has started a new worker for the killed one (waits up to 30 s)."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         workers = server.worker_pids()
         if victim not in workers and len(workers) == server.workers:
-            report["worker_replaced"] = True
-            return
+            return True
         time.sleep(0.1)
-    report["worker_replaced"] = False
+    return False
 
 
 def stored_state(assessment: Assessment) -> State:
@@ -420,20 +431,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 started = time.monotonic()
                 deadline = started + args.seconds
                 tally = Tally(args.max_requests, deadline, deadline + args.grace)
-                threads = [
-                    threading.Thread(
-                        target=Respondent(n, server.port, questionnaire, tally).run, daemon=True
-                    )
+                respondents = [
+                    Respondent(n, server.port, questionnaire, tally)
                     for n in range(args.respondents)
                 ]
+                threads = [threading.Thread(target=r.run, daemon=True) for r in respondents]
                 if args.kill:
-                    threads.append(
-                        threading.Thread(
-                            target=kill_worker,
-                            args=(server, started + args.seconds / 2, summary),
-                            daemon=True,
-                        )
-                    )
+                    killer = (server, started, args.seconds, summary)
+                    threads.append(threading.Thread(target=kill_workers, args=killer, daemon=True))
                 for thread in threads:
                     thread.start()
                 for thread in threads:
@@ -448,6 +453,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         checks_submitted=tally.checks_submitted,
         saves_acknowledged=tally.saves_acknowledged,
         saves_unacknowledged=tally.saves_unacknowledged,
+        requests_cut_off=sum(respondent.client.broken for respondent in respondents),
         starts_unacknowledged=tally.starts_unacknowledged,
         errors=tally.errors,
         problems=problems,
@@ -458,8 +464,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def print_summary(summary: dict[str, Any]) -> None:
     """The run in a few lines."""
     killed = (
-        f", worker {summary.get('killed_worker')} killed with SIGKILL "
-        f"({'replaced' if summary.get('worker_replaced') else 'NOT replaced'})"
+        f", {len(summary.get('killed_workers', []))} workers killed with SIGKILL "
+        f"({'each replaced' if summary.get('workers_replaced') else 'NOT all replaced'})"
         if summary["kill"]
         else ""
     )
@@ -468,8 +474,9 @@ def print_summary(summary: dict[str, Any]) -> None:
         f"workers, {summary['elapsed_seconds']} s{killed}\n"
         f"  {summary['requests']} requests, {summary['checks_started']} checks started, "
         f"{summary['checks_submitted']} submitted, {summary['saves_acknowledged']} saves "
-        f"acknowledged, {summary['saves_unacknowledged']} saves and "
-        f"{summary['starts_unacknowledged']} starts cut off"
+        f"acknowledged; {summary['requests_cut_off']} requests cut off, "
+        f"{summary['saves_unacknowledged']} of them saves and "
+        f"{summary['starts_unacknowledged']} starts"
     )
     for line in summary["errors"][:20] + summary["problems"][:20]:
         print("  " + line)
@@ -486,7 +493,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--grace", type=float, default=120, help="seconds to complete checks")
     parser.add_argument("--max-requests", type=int, default=200_000)
-    parser.add_argument("--kill", action="store_true", help="kill a worker half-way (SIGKILL)")
+    parser.add_argument("--kill", action="store_true", help="kill workers on the way (SIGKILL)")
     parser.add_argument("--json", type=Path, help="also write the summary as JSON here")
     args = parser.parse_args()
     summary = run(args)
@@ -494,7 +501,7 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2))
     failed = summary["problems"] or summary["errors"]
-    if args.kill and not summary.get("worker_replaced"):
+    if args.kill and not summary.get("workers_replaced"):
         failed = True
     return 1 if failed else 0
 

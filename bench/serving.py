@@ -32,6 +32,8 @@ class Client:
         self.keep_alive = keep_alive
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
+        #: How many requests lost their connection before the answer came.
+        self.broken = 0
 
     def request(
         self, method: str, path: str, form: Mapping[str, str | list[str]] | None = None
@@ -48,6 +50,7 @@ class Client:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
         except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.broken += 1
             self.connection.close()  # the next request opens a new connection
             if method != "GET":
                 raise
