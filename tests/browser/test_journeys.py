@@ -397,9 +397,8 @@ def progress(page: Any, language: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def send_step(page: Any, method: str, action: str = "next") -> None:
-    """Press one of the step's buttons (next, back or save) and wait for the page it leads to."""
-    selector = f'form[data-step] button[name="action"][value="{action}"]'
+def activate(page: Any, selector: str, method: str) -> None:
+    """Click a control, or tab to it and press Enter; wait for the page it leads to."""
     if method == KEYBOARD:
         tab_to(page, selector)
     with page.expect_navigation():
@@ -407,6 +406,11 @@ def send_step(page: Any, method: str, action: str = "next") -> None:
             page.locator(selector).click()
         else:
             page.keyboard.press("Enter")
+
+
+def send_step(page: Any, method: str, action: str = "next") -> None:
+    """Press one of the step's buttons (next, back or save) and wait for the page it leads to."""
+    activate(page, f'form[data-step] button[name="action"][value="{action}"]', method)
     summary = page.locator(".error-summary")
     assert summary.count() == 0, f"{page.url}: the step was not accepted: {summary.inner_text()}"
 
@@ -437,41 +441,26 @@ def start_check(page: Any, site: Site, language: str, method: str) -> None:
     """Open the landing page, choose the language in the header and start the check."""
     page.goto(site.url + "/")
     if language != "de":
-        switch = f'.language-switch button[value="{language}"]'
         if method == KEYBOARD:
             first_tab(page, "de")
-            tab_to(page, switch)
-        with page.expect_navigation():
-            if method == MOUSE:
-                page.locator(switch).click()
-            else:
-                page.keyboard.press("Enter")
+        activate(page, f'.language-switch button[value="{language}"]', method)
     expect(page.locator("html")).to_have_attribute("lang", language)
     start = page.get_by_role("button", name=TEXTS[language]["start"])
     expect(start).to_be_visible()
     if method == KEYBOARD:
         skip_to_main(page, language)
-        tab_to(page, "main form button[type=submit]")
-    with page.expect_navigation():
-        if method == MOUSE:
-            start.click()
-        else:
-            page.keyboard.press("Enter")
+    activate(page, "main form button[type=submit]", method)
     expect(page).to_have_url(re.compile(r"/a/[^/]+/step/0$"))
     assert progress(page, language)[0] == 1
 
 
 def submit_review(page: Any, language: str, method: str) -> None:
     """Submit the answers on the review page and wait for the report."""
-    button = page.get_by_role("button", name=TEXTS[language]["submit"])
+    submit = 'button[name="action"][value="submit"]'
+    expect(page.locator(submit)).to_have_text(TEXTS[language]["submit"])
     if method == KEYBOARD:
         skip_to_main(page, language)
-        tab_to(page, 'button[name="action"][value="submit"]')
-    with page.expect_navigation():
-        if method == MOUSE:
-            button.click()
-        else:
-            page.keyboard.press("Enter")
+    activate(page, submit, method)
     expect(page).to_have_url(re.compile(r"/a/[^/]+/report$"))
 
 
