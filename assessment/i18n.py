@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, g, session
 from flask_babel import get_locale
 
 from .extensions import babel
@@ -18,9 +18,19 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    """The language code of the current request, such as de or en."""
-    locale = get_locale()
-    return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+    """The language code of the current request, such as de or en.
+
+    It is looked up once per request, as Flask-Babel does with the locale: pages call it for
+    every questionnaire text they show.
+    """
+    language = g.get("language")
+    if language is None:
+        locale = get_locale()
+        language = (
+            locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
+        g.language = language
+    return language
 
 
 def init_app(app: Flask) -> None:

@@ -44,8 +44,9 @@ class QuestionnaireVersion(db.Model):
     version: Mapped[int]
     #: SHA-256 of the snapshot: identifies the content, whatever the version number says.
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    #: The parsed questionnaire and partner directory as JSON.
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The parsed questionnaire and partner directory as JSON (loaded only when first read: a
+    #: process parses each content once, by its hash).
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     #: When this content was first used.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

