@@ -68,6 +68,8 @@ class Assessment(db.Model):
         Index("ix_assessments_shared_review", "consent_advisors", "status", "review_status"),
         Index("ix_assessments_shared_score", "consent_advisors", "status", "overall_score"),
         Index("ix_assessments_shared_company", "consent_advisors", "status", "company_key"),
+        # the benchmark's peer groups: same sector and size, same sector
+        Index("ix_assessments_peers", "sector", "size", "status", "consent_benchmark"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import statistics
+import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from ..models import Assessment, DimensionScore, QuestionnaireVersion
+from .cache import own_cache, store
 
 #: No group smaller than this is ever shown, so that no single firm can be recognised.
 MIN_GROUP = 5
@@ -63,6 +66,26 @@ def benchmark(assessment: Assessment, questionnaire_id: str) -> Benchmark | None
         if size >= MIN_GROUP:
             return _medians(name, size, group)
     return None
+
+
+def recent_benchmark(
+    assessment: Assessment, questionnaire_id: str, max_age: float
+) -> Benchmark | None:
+    """The assessment's benchmark as computed at most ``max_age`` seconds ago, else computed now.
+
+    Medians over thousands of peers take tens of milliseconds; the report, its charts and its
+    PDF all need them. They are kept beside the assessment's cached report, for every worker.
+    """
+    path = own_cache(assessment.id) / "benchmark.json"
+    try:
+        if time.time() - path.stat().st_mtime < max_age:
+            data = json.loads(path.read_bytes())
+            return Benchmark(**data) if data is not None else None
+    except (OSError, ValueError, TypeError):
+        pass  # missing, or unreadable: computed afresh
+    found = benchmark(assessment, questionnaire_id)
+    store(path.parent, path.name, json.dumps(asdict(found) if found else None).encode())
+    return found
 
 
 def _medians(name: str, size: int, group: Select) -> Benchmark:

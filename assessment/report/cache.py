@@ -23,12 +23,17 @@ def cached(folder: Path, name: str, produce: Callable[[], bytes]) -> bytes:
     except FileNotFoundError:
         pass
     data = produce()
+    store(folder, name, data)
+    return data
+
+
+def store(folder: Path, name: str, data: bytes) -> None:
+    """Write a cache file atomically: readers see the old file or the new one, never half."""
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     with os.fdopen(handle, "wb") as file:
         file.write(data)
-    os.replace(temporary, path)  # atomic: readers never see half a file
-    return data
+    os.replace(temporary, folder / name)
 
 
 def fingerprint(paths: Iterable[Path], *extra: str) -> str:

@@ -24,7 +24,7 @@ from ..questionnaire.advice import (
 from ..questionnaire.matching import CompanyProfile, PartnerMatch, match_partners
 from ..questionnaire.scoring import AssessmentScore, display_score
 from ..survey.operations import questionnaire_of, score
-from .benchmark import Benchmark, benchmark
+from .benchmark import Benchmark, recent_benchmark
 
 TOP = 3
 #: The report names this many partners at most, the most relevant first.
@@ -114,14 +114,14 @@ class ReportInputs:
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def report_inputs(assessment: Assessment) -> ReportInputs:
-    """The inputs of a submitted assessment's report."""
+def report_inputs(assessment: Assessment, benchmark_max_age: float) -> ReportInputs:
+    """The inputs of a submitted assessment's report; peer medians may be that many seconds old."""
     questionnaire = questionnaire_of(assessment)
     previous, previous_date = _previous_scores(assessment)
     return ReportInputs(
         assessment=assessment,
         questionnaire=questionnaire,
-        benchmark=benchmark(assessment, questionnaire.id),
+        benchmark=recent_benchmark(assessment, questionnaire.id, benchmark_max_age),
         previous=previous,
         previous_date=previous_date,
         advisor_actions=_advisor_actions(assessment),

@@ -96,7 +96,7 @@ def _inputs_and_key(token: str) -> tuple[ReportInputs, str]:
 
 def keyed_inputs(assessment: Assessment) -> tuple[ReportInputs, str]:
     """A submitted assessment's report inputs, and the key of its cached files."""
-    inputs = report_inputs(assessment)
+    inputs = report_inputs(assessment, current_app.config["BENCHMARK_MAX_AGE_MINUTES"] * 60)
     fingerprint = current_app.extensions["report_fingerprint"]
     return inputs, inputs.key(current_language(), fingerprint)
 
@@ -107,7 +107,7 @@ def report(token: str) -> Any:
     assessment = _submitted(token)
     if not assessment.submitted:
         return redirect(url_for("survey.review", token=token))
-    inputs, key = _inputs_and_key(token)
+    inputs, key = keyed_inputs(assessment)
 
     def render() -> bytes:
         # relative links, so that no cached file holds a token

@@ -9,7 +9,8 @@ from flask import Flask
 
 from assessment.extensions import db
 from assessment.models import Assessment
-from assessment.report.benchmark import benchmark
+from assessment.report.benchmark import benchmark, recent_benchmark
+from assessment.report.cache import own_cache
 from assessment.survey.operations import find_assessment
 
 from ..web.helpers import Respondent, text
@@ -98,3 +99,34 @@ def test_report_names_the_group_and_its_size(submitted: Respondent, add_peer: Pe
     assert "(6 Unternehmen)" in submitted.client.get(submitted.url("/" + chart)).get_data(
         as_text=True
     )
+
+
+def test_recent_medians_are_kept_until_they_are_too_old(
+    submitted: Respondent, report_app: Flask, add_peer: PeerFactory
+) -> None:
+    """A report reuses the medians it computed while they are young, then computes them again."""
+    with report_app.app_context():
+        assessment = find_assessment(submitted.token)
+        assert recent_benchmark(assessment, "digitalcheck", 600) is None
+        for score in (10, 20, 30, 40, 50):
+            add_peer(score)
+        assert recent_benchmark(assessment, "digitalcheck", 600) is None
+        found = recent_benchmark(assessment, "digitalcheck", 0)
+        assert (found.group, found.size, found.overall) == ("sector_size", 5, 30)
+        assert recent_benchmark(assessment, "digitalcheck", 600) == found
+
+
+def test_unreadable_kept_medians_are_computed_again(
+    submitted: Respondent, report_app: Flask, add_peer: PeerFactory
+) -> None:
+    """A damaged file of kept medians does not break the report: they are computed anew."""
+    for score in (10, 20, 30, 40, 50):
+        add_peer(score)
+    with report_app.app_context():
+        assessment = find_assessment(submitted.token)
+        folder = own_cache(assessment.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "benchmark.json").write_text('{"group": "sector"')
+        assert recent_benchmark(assessment, "digitalcheck", 600).overall == 30
+        (folder / "benchmark.json").write_text('{"unexpected": 1}')
+        assert recent_benchmark(assessment, "digitalcheck", 600).overall == 30
