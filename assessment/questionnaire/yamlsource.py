@@ -27,8 +27,9 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that reads booleans as YAML 1.2 does: only true and false.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader (libyaml's, where installed: five times faster) that reads booleans as YAML 1.2
+    does: only true and false.
 
     YAML 1.1 reads ``no``, ``yes``, ``on`` and ``off`` as booleans, which would turn a
     language code ``no`` or an option id ``yes`` into ``False``/``True``. Dates stay strings.
@@ -141,7 +142,11 @@ def parse_yaml(text: str, name: str) -> LoadedYaml:
     if node is None:
         return LoadedYaml(None, source, [Problem(name, 1, 1, "document", "the file is empty")])
     builder = _Builder(source)
-    data = builder.build(node, ())
+    try:
+        data = builder.build(node, ())
+    except RecursionError:  # libyaml composes deeper documents than Python can walk
+        message = "the document is nested too deeply"
+        return LoadedYaml(None, source, [Problem(name, 1, 1, "document", message)])
     return LoadedYaml(data, source, builder.problems)
 
 
