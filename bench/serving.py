@@ -111,6 +111,8 @@ class Gunicorn:
         self.threads = threads
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        #: When the process was started (time.perf_counter).
+        self.started = 0.0
 
     @property
     def pid(self) -> int:
@@ -119,6 +121,7 @@ class Gunicorn:
         return self.process.pid
 
     def __enter__(self) -> Gunicorn:
+        self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [
                 BIN / "gunicorn",
@@ -154,7 +157,25 @@ class Gunicorn:
                     raise RuntimeError("gunicorn exited at start-up") from None
                 if time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.1)
+                time.sleep(0.01)
+
+    def first_response(self, path: str = "/", seconds: float = 30) -> float:
+        """Milliseconds from starting the process until ``path`` first answered 200."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=seconds)
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                if response.status == 200:
+                    return (time.perf_counter() - self.started) * 1000
+            except (OSError, http.client.HTTPException):
+                pass  # not listening yet, or a worker went away while booting
+            finally:
+                connection.close()
+            time.sleep(0.005)
+        raise RuntimeError(f"GET {path} did not answer 200 within {seconds} s")
 
     def worker_pids(self) -> list[int]:
         """The running workers: the master's child processes."""
