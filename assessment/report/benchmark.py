@@ -8,7 +8,7 @@ import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Connection, Select, select
 
 from ..extensions import db
 from ..models import Assessment, DimensionScore, QuestionnaireVersion
@@ -29,9 +29,9 @@ class Benchmark:
 
 
 def _peers(assessment: Assessment, questionnaire_id: str) -> Select:
-    """Ids of the other submitted assessments of the questionnaire with benchmark consent."""
+    """The overall scores of the other submitted assessments of the questionnaire with consent."""
     return (
-        select(Assessment.id)
+        select(Assessment.overall_score)
         .join(QuestionnaireVersion)
         .where(
             QuestionnaireVersion.questionnaire_id == questionnaire_id,
@@ -61,11 +61,36 @@ def benchmark(assessment: Assessment, questionnaire_id: str) -> Benchmark | None
     if assessment.sector:
         groups.append(("sector", peers.where(Assessment.sector == assessment.sector)))
     groups.append(("all", peers))
+    # Plain rows from the connection: thousands of peers' scores, without the ORM's bookkeeping.
+    connection = db.session.connection()
     for name, group in groups:
-        size = db.session.scalar(select(func.count()).select_from(group.subquery()))
-        if size >= MIN_GROUP:
-            return _medians(name, size, group)
+        overall = connection.execute(group).scalars().all()
+        if len(overall) >= MIN_GROUP:
+            return _medians(connection, name, overall, group)
     return None
+
+
+def _medians(
+    connection: Connection, name: str, overall: list[float | None], group: Select
+) -> Benchmark:
+    """The group's medians: overall, and of each dimension with at least MIN_GROUP scores."""
+    dimension_scores = group.with_only_columns(
+        DimensionScore.dimension_id, DimensionScore.score
+    ).join(DimensionScore, DimensionScore.assessment_id == Assessment.id)
+    scores: dict[str, list[float]] = defaultdict(list)
+    for dimension_id, score in connection.execute(dimension_scores):
+        scores[dimension_id].append(score)
+    known = [value for value in overall if value is not None]
+    return Benchmark(
+        group=name,
+        size=len(overall),
+        overall=statistics.median(known) if len(known) >= MIN_GROUP else None,
+        dimensions={
+            key: statistics.median(values)
+            for key, values in scores.items()
+            if len(values) >= MIN_GROUP
+        },
+    )
 
 
 def recent_benchmark(
@@ -86,32 +111,3 @@ def recent_benchmark(
     found = benchmark(assessment, questionnaire_id)
     store(path.parent, path.name, json.dumps(asdict(found) if found else None).encode())
     return found
-
-
-def _medians(name: str, size: int, group: Select) -> Benchmark:
-    ids = group.subquery()
-    scores: dict[str, list[float]] = defaultdict(list)
-    rows = db.session.execute(
-        select(DimensionScore.dimension_id, DimensionScore.score).where(
-            DimensionScore.assessment_id.in_(select(ids.c.id))
-        )
-    )
-    for dimension_id, score in rows:
-        scores[dimension_id].append(score)
-    overall = [
-        value
-        for value in db.session.scalars(
-            select(Assessment.overall_score).where(Assessment.id.in_(select(ids.c.id)))
-        )
-        if value is not None
-    ]
-    return Benchmark(
-        group=name,
-        size=size,
-        overall=statistics.median(overall) if len(overall) >= MIN_GROUP else None,
-        dimensions={
-            key: statistics.median(values)
-            for key, values in scores.items()
-            if len(values) >= MIN_GROUP
-        },
-    )
