@@ -10,15 +10,14 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import catalogue, errors, i18n, security, views
+from . import catalogue, errors, i18n, migrating, security, views
 from .advisor import views as advisor_views
 from .config import config_from_env
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db
 from .report import views as report_views
 from .survey import views as survey_views
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -40,7 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    migrating.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     catalogue.init_app(app)

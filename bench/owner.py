@@ -133,10 +133,14 @@ def one_client(port: int, sizes: Sizes) -> list[Result]:
 
 
 def concurrent_reads(port: int, sizes: Sizes) -> Result:
-    """Eight clients, each with a check of its own, read a questionnaire page at once."""
+    """Eight clients, each with a check of its own, read a questionnaire page at once.
+
+    Each request has a connection of its own, as behind a reverse proxy: kept-alive
+    connections would stay with the worker that accepted them, however unevenly they fell.
+    """
 
     def reader() -> Callable[[], bool]:
-        client = Client(port)
+        client = Client(port, keep_alive=False)
         path = f"/a/{start_check(client)}/step/{STEP}"
 
         def read() -> bool:
@@ -157,7 +161,7 @@ class Saver:
     """A client that saves one page of its check again and again, changing one answer."""
 
     def __init__(self, port: int, questionnaire: Questionnaire) -> None:
-        self.client = Client(port)
+        self.client = Client(port, keep_alive=False)
         self.path = f"/a/{start_check(self.client, questionnaire.id)}/step/{STEP}"
         questions = page_questions(questionnaire, STEP)
         _status, _headers, page = self.client.request("GET", self.path)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, MetaData, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from assessment.extensions import db
+from assessment.migrating import enable_migrations
 from assessment.models import Answer, Assessment, DimensionScore, QuestionnaireVersion, company_key
 
 from .conftest import serving
@@ -31,7 +32,9 @@ STARTED = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 @pytest.fixture
 def empty_app(tmp_path: Path) -> Iterator[Flask]:
     """An app on an empty database, to be built by the migrations (as `make run` does)."""
-    yield from serving(tmp_path / "migrated.db", schema=False)
+    for app in serving(tmp_path / "migrated.db", schema=False):
+        enable_migrations(app)
+        yield app
 
 
 def schema_differences(app: Flask) -> list[Any]:
