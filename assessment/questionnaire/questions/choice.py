@@ -51,12 +51,24 @@ class ChoiceQuestion(WeightedQuestion):
         scores = [option.score_value for option in self.choices if option.score_value is not None]
         return (min(scores), max(scores)) if scores else None
 
-    @property
+    @cached_property
     def is_scored(self) -> bool:
         """Whether answers can count: weighted, with options of different scores."""
         return (
             super().is_scored and self.score_range is not None and len(set(self.score_range)) == 2
         )
+
+    @cached_property
+    def choice_scores(self) -> dict[str, Fraction | None]:
+        """Each option's score in [0, 100], or None when it carries none (worked out once)."""
+        if not self.is_scored or self.score_range is None:
+            return {option.id: None for option in self.choices}
+        return {
+            option.id: None
+            if option.score_value is None
+            else percent(option.score_value, *self.score_range)
+            for option in self.choices
+        }
 
     def condition_values(self) -> frozenset[str] | None:
         """Option ids a condition may name."""
@@ -80,10 +92,7 @@ class ChoiceQuestion(WeightedQuestion):
 
     def score(self, answer: Any) -> Fraction | None:
         """(v - lo) / (hi - lo) * 100 over the non-null option scores."""
-        value = self.choice_index[answer].score_value
-        if value is None or not self.is_scored or self.score_range is None:
-            return None
-        return percent(value, *self.score_range)
+        return self.choice_scores[answer]
 
 
 @register("single")
