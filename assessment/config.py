@@ -59,9 +59,9 @@ def config_from_env(
         "LOGIN_LIMIT_PER_ACCOUNT": _number(environ, "LOGIN_LIMIT_PER_ACCOUNT", 5),
         "LOGIN_LIMIT_PER_ADDRESS": _number(environ, "LOGIN_LIMIT_PER_ADDRESS", 20),
         "PASSWORD_HASH_PROFILE": HASH_PROFILE,
-        #: Writing a workbook takes about 0.4 ms per line: larger ones are refused (CSV has no cap).
         #: How old the peer medians in a report may be before they are computed again.
         "BENCHMARK_MAX_AGE_MINUTES": _number(environ, "BENCHMARK_MAX_AGE_MINUTES", 10),
+        #: Writing a workbook takes about 0.4 ms per line: larger ones are refused (CSV has no cap).
         "XLSX_MAX_ROWS": _number(environ, "XLSX_MAX_ROWS", 20_000),
         #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed.
         "TRUSTED_PROXIES": _count(environ, "TRUSTED_PROXIES"),

@@ -94,8 +94,7 @@ def page_while_pdfs_render(
     def render_loop(client: Client, token: str) -> None:
         """Have one check's PDF rendered, uncached, until told to stop."""
         while not stop.is_set():
-            for leftover in (cache / "assessments").glob("*/*.pdf"):
-                leftover.unlink(missing_ok=True)
+            empty(cache, "*.pdf")
             try:
                 client.timed(f"/a/{token}/report.pdf")
             except (OSError, http.client.HTTPException):
