@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PO_FILES := $(wildcard assessment/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint format clean translations extract bench loadtest
+.PHONY: run test lint format clean translations extract bench loadtest lock
 
 run: $(STAMP) translations
 	$(BIN)/flask questionnaire check questionnaires/*.yaml
@@ -52,11 +52,21 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-$(STAMP): setup.cfg pyproject.toml
+# Everything is installed from the committed lock (requirements/*.txt, pinned with hashes), so a
+# fresh clone gets exactly what was tested; the project itself goes in without its dependencies.
+$(STAMP): setup.cfg pyproject.toml requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Pin setup.cfg's dependencies (and what builds the project) anew, keeping the current pins that
+# still fit; `make lock UPGRADE=1` takes the newest releases setup.cfg allows instead.
+LOCK := $(BIN)/uv pip compile setup.cfg requirements/build.in --quiet --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock"
+lock: $(STAMP)
+	$(LOCK) --extra dev $(if $(UPGRADE),--upgrade) $(LOCK_ARGS) -o requirements/dev.txt
+	$(LOCK) --constraint requirements/dev.txt -o requirements/main.txt
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
