@@ -17,7 +17,7 @@ from packaging.version import Version
 
 @dataclass(frozen=True)
 class Pin:
-    """One line of a lock file: a package at an exact version, for the environments of its marker."""
+    """One line of a lock file: a package at an exact version, for the environments of a marker."""
 
     name: str
     version: Version
@@ -88,7 +88,7 @@ def build_requirements(pyproject: Path, build_in: Path) -> list[Requirement]:
 
 
 def lock_problems(requirements: Iterable[Requirement], lock: Lock, name: str) -> list[str]:
-    """Every requirement that the lock lacks, or pins at a version outside the requirement's range."""
+    """Every requirement that the lock lacks, or pins at a version outside its range."""
     problems = []
     for requirement in requirements:
         if requirement.marker is not None and not requirement.marker.evaluate():

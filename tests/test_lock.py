@@ -1,4 +1,4 @@
-"""The lock files pin everything setup.cfg asks for, within its ranges, and are what is installed."""
+"""The lock files pin all that setup.cfg asks for, within its ranges, and are what is installed."""
 
 from __future__ import annotations
 
