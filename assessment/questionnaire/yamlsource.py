@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,12 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .problems import KEY, DocPath, Problem
+from .yamlerrors import MAX_DEPTH, NESTED_TOO_DEEPLY, describe_failure, directive_problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+#: Python frames that reading MAX_DEPTH levels of nesting takes (composer and builder), with room
+#: for the caller's own frames.
+RECURSION_NEEDED = 4 * MAX_DEPTH + 1000
 MAX_NODES = 200_000
 ID_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 
@@ -27,26 +32,36 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """SafeLoader (libyaml's, where installed: five times faster) that reads booleans as YAML 1.2
-    does: only true and false.
+#: Whether libyaml is installed, whose parser reads five times faster than PyYAML's own.
+LIBYAML = hasattr(yaml, "CSafeLoader")
+
+
+class _PureLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader, reading booleans as YAML 1.2 does: only true and false.
 
     YAML 1.1 reads ``no``, ``yes``, ``on`` and ``off`` as booleans, which would turn a
     language code ``no`` or an option id ``yes`` into ``False``/``True``. Dates stay strings.
     """
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in (_BOOL, "tag:yaml.org,2002:timestamp")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+class _LibyamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same as _PureLoader, with libyaml's parser where it is installed."""
+
+
+for _loader in (_PureLoader, _LibyamlLoader):
+    _loader.yaml_implicit_resolvers = {
+        first: [
+            (tag, regexp)
+            for tag, regexp in resolvers
+            if tag not in (_BOOL, "tag:yaml.org,2002:timestamp")
+        ]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _loader.add_implicit_resolver(
+        _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+#: What an explicit scalar tag promises, for the message when the value does not keep it.
+_PROMISED = {_INT: "a whole number", _FLOAT: "a number", _BOOL: "true or false"}
 
 
 @dataclass(frozen=True)
@@ -127,34 +142,45 @@ def load_yaml(path: Path | str) -> LoadedYaml:
     return parse_yaml(text, name)
 
 
-def parse_yaml(text: str, name: str) -> LoadedYaml:
-    """Parse YAML text (one document) into plain Python values with a source map."""
+def parse_yaml(text: str, name: str, *, libyaml: bool = LIBYAML) -> LoadedYaml:
+    """Parse YAML text (one document) into plain Python values with a source map.
+
+    The problems, their wording and their places are the same with libyaml's parser as with
+    PyYAML's own (``libyaml=False``).
+    """
+    if libyaml and not LIBYAML:
+        raise RuntimeError("PyYAML was installed without libyaml")
+    if sys.getrecursionlimit() < RECURSION_NEEDED:
+        # Python 3.11 calls Python functions without growing the C stack, so a higher limit
+        # is safe; it is only ever raised, never lowered, as other threads may rely on it.
+        sys.setrecursionlimit(RECURSION_NEEDED)
     source = SourceMap(name)
+    directive = directive_problem(text, name)
+    if directive is not None:
+        return LoadedYaml(None, source, [directive])
     try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        return LoadedYaml(None, source, [_syntax_problem(name, error)])
-    except yaml.YAMLError as error:
-        return LoadedYaml(None, source, [Problem(name, 1, 1, "document", f"invalid YAML: {error}")])
-    except RecursionError:
-        message = "the document is nested too deeply"
-        return LoadedYaml(None, source, [Problem(name, 1, 1, "document", message)])
+        node = yaml.compose(text, Loader=_LibyamlLoader if libyaml else _PureLoader)
+    except (yaml.YAMLError, RecursionError) as error:
+        return LoadedYaml(None, source, [describe_failure(text, name, error)])
     if node is None:
         return LoadedYaml(None, source, [Problem(name, 1, 1, "document", "the file is empty")])
     builder = _Builder(source)
     try:
-        data = builder.build(node, ())
-    except RecursionError:  # libyaml composes deeper documents than Python can walk
-        message = "the document is nested too deeply"
-        return LoadedYaml(None, source, [Problem(name, 1, 1, "document", message)])
+        data = builder.build(node, (), 0)
+    except _TooDeep as deep:
+        mark = _mark(deep.node)
+        return LoadedYaml(
+            None, source, [Problem(name, mark.line, mark.column, "document", NESTED_TOO_DEEPLY)]
+        )
     return LoadedYaml(data, source, builder.problems)
 
 
-def _syntax_problem(name: str, error: yaml.MarkedYAMLError) -> Problem:
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    detail = " ".join(part for part in (error.context, error.problem) if part)
-    return Problem(name, line, column, "document", f"invalid YAML: {detail}")
+class _TooDeep(Exception):
+    """A list or mapping nested deeper than MAX_DEPTH."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__(node.start_mark)
+        self.node = node
 
 
 def _plain(node: Node) -> bool:
@@ -178,9 +204,10 @@ class _Builder:
         self.problems: list[Problem] = []
         self.count = 0
         self.active: set[int] = set()
-        self.constructor = _Loader("")
+        self.constructor = _PureLoader("")
 
-    def build(self, node: Node, path: DocPath) -> Any:
+    def build(self, node: Node, path: DocPath, depth: int) -> Any:
+        """The plain value of a node at ``path``, ``depth`` lists and mappings deep."""
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
@@ -196,15 +223,26 @@ class _Builder:
             )
             self.problems.append(self._problem(node, path, message))
             return None
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
+        if depth >= MAX_DEPTH:
+            raise _TooDeep(node)
         self.active.add(id(node))
         try:
             if isinstance(node, MappingNode):
-                return self._mapping(node, path)
-            if isinstance(node, SequenceNode):
-                return self._sequence(node, path)
-            return self.constructor.construct_object(node)
+                return self._mapping(node, path, depth + 1)
+            return self._sequence(node, path, depth + 1)
         finally:
             self.active.discard(id(node))
+
+    def _scalar(self, node: ScalarNode, path: DocPath) -> Any:
+        try:
+            return self.constructor.construct_object(node)
+        except (ValueError, KeyError, yaml.YAMLError):  # an explicit tag the value does not keep
+            tag = "!!" + node.tag.rsplit(":", 1)[-1]
+            message = f"{node.value!r} is not {_PROMISED.get(node.tag, tag)} as its tag {tag} says"
+            self.problems.append(self._problem(node, path, message))
+            return None
 
     def _problem(self, node: Node, path: DocPath, message: str) -> Problem:
         mark = _mark(node)
@@ -212,7 +250,7 @@ class _Builder:
             self.source.file, mark.line, mark.column, self.source.describe(path), message
         )
 
-    def _sequence(self, node: SequenceNode, path: DocPath) -> list[Any]:
+    def _sequence(self, node: SequenceNode, path: DocPath, depth: int) -> list[Any]:
         items = []
         for index, child in enumerate(node.value):
             child_path = (*path, index)
@@ -220,10 +258,10 @@ class _Builder:
                 name = _item_name(child)
                 if name:
                     self.source.item_names[child_path] = name
-            items.append(self.build(child, child_path))
+            items.append(self.build(child, child_path, depth))
         return items
 
-    def _mapping(self, node: MappingNode, path: DocPath) -> dict[Any, Any]:
+    def _mapping(self, node: MappingNode, path: DocPath, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         first_seen: dict[Any, Mark] = {}
         for key_node, value_node in node.value:
@@ -243,7 +281,7 @@ class _Builder:
                 continue
             first_seen[key] = _mark(key_node)
             self.source.keys[child_path] = _mark(key_node)
-            result[key] = self.build(value_node, child_path)
+            result[key] = self.build(value_node, child_path, depth)
         return result
 
 
