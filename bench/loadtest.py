@@ -5,7 +5,9 @@ workers on 127.0.0.1, on SQLite or on a PostgreSQL server started for the run. R
 start checks, answer every page with random answers, sometimes change the last page again,
 submit and open the report, over and over, for a fixed time and a bounded number of requests.
 No check starts once the time is up; those under way are completed, within a grace period.
-With ``--kill`` a worker is killed with SIGKILL at 30 %, 50 % and 70 % of the time.
+With ``--kill`` a worker is killed with SIGKILL at 30 %, 50 % and 70 % of the time: the first
+while it holds a profile save before the app sees it, the second while it holds one the app has
+stored and answered, before the answer goes out (bench.holding), the third whatever it does.
 
 Afterwards the database is read directly. Every check must hold exactly what the server
 acknowledged (a redirect after a save): every answer as sent, the profile, the submission, and
@@ -54,6 +56,7 @@ from assessment.survey.operations import find_assessment
 from assessment.survey.steps import Step, steps
 from tests.postgres import MISSING, PostgresServer, find_binaries
 
+from . import holding
 from .serving import ROOT, Client, Gunicorn, csrf, flask
 
 SAMPLE = ROOT / "questionnaires" / "digitalcheck.yaml"
@@ -302,20 +305,45 @@ def json_roundtrip(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
-#: When during the fixed time a worker is killed (fractions of it).
-KILL_AT = (0.3, 0.5, 0.7)
+#: When during the fixed time a worker is killed (fractions of it), and where the save it is
+#: made to hold stands then (bench.holding); None kills a worker at that moment, whatever it does.
+KILLS = ((0.3, "before"), (0.5, "after"), (0.7, None))
 
 
-def kill_workers(server: Gunicorn, start: float, seconds: float, report: dict[str, Any]) -> None:
-    """Kill a worker with SIGKILL at each of KILL_AT; note whether gunicorn replaced each."""
+def kill_workers(
+    server: Gunicorn, hold_dir: Path, tally: Tally, start: float, report: dict[str, Any]
+) -> None:
+    """Kill a worker with SIGKILL at each of KILLS; note the saves held and the replacements."""
     report["killed_workers"] = []
+    report["held_saves"] = []
     report["workers_replaced"] = True
-    for fraction in KILL_AT:
+    seconds = tally.deadline - start
+    for fraction, stage in KILLS:
         time.sleep(max(0.0, start + fraction * seconds - time.monotonic()))
-        victim = server.worker_pids()[0]
+        if stage is None:
+            victim = server.worker_pids()[0]
+        else:
+            hold = hold_save(hold_dir, stage, tally.cutoff)
+            if hold is None:
+                tally.error(f"no save came to be held {stage} the app before the time was up")
+                continue
+            report["held_saves"].append(hold)
+            victim = hold["pid"]
         os.kill(victim, signal.SIGKILL)
+        holding.release(hold_dir)
         report["killed_workers"].append(victim)
         report["workers_replaced"] &= replaced(server, victim)
+
+
+def hold_save(hold_dir: Path, stage: str, until: float) -> dict[str, Any] | None:
+    """Have the next profile save held at ``stage``; wait until a worker holds it (or ``until``)."""
+    holding.arm(hold_dir, stage)
+    while time.monotonic() < until:
+        hold = holding.held(hold_dir)
+        if hold is not None:
+            return hold
+        time.sleep(0.05)
+    return None
 
 
 def replaced(server: Gunicorn, victim: int) -> bool:
@@ -338,19 +366,28 @@ def stored_state(assessment: Assessment) -> State:
     )
 
 
-def verify(database_url: str, checks: list[Check], unacknowledged_starts: int) -> list[str]:
-    """Every way the database differs from what the server acknowledged."""
+def verify(
+    database_url: str,
+    checks: list[Check],
+    unacknowledged_starts: int,
+    holds: list[dict[str, Any]] | None = None,
+) -> list[str]:
+    """Every way the database differs from what the server acknowledged.
+
+    Each held save (bench.holding) gets ``stored``: whether the database holds it.
+    """
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x" * 40})
     problems = []
     with app.app_context():
         known = set()
+        states = {}
         for check in checks:
             assessment = find_assessment(check.token)
             if assessment is None:
                 problems.append(f"check {check.token[:8]}…: missing")
                 continue
             known.add(assessment.id)
-            stored = stored_state(assessment)
+            stored = states[check.token] = stored_state(assessment)
             if stored not in check.allowed():
                 problems.append(describe_difference(check, stored))
             if stored.submitted != bool(assessment.dimension_scores):
@@ -366,6 +403,28 @@ def verify(database_url: str, checks: list[Check], unacknowledged_starts: int) -
                 problems.append(f"assessment {other.id}, never acknowledged, holds answers")
         db.session.remove()
         db.engine.dispose()
+    return problems + verify_holds(holds or [], checks, states)
+
+
+def verify_holds(
+    holds: list[dict[str, Any]], checks: list[Check], states: Mapping[str, State]
+) -> list[str]:
+    """A save held before the app must be missing; one held after it answered, stored."""
+    problems = []
+    by_token = {check.token: check for check in checks}
+    for hold in holds:
+        token = hold["path"].split("/")[2]
+        check, stored = by_token.get(token), states.get(token)
+        if check is None or stored is None or check.unacknowledged is None:
+            problems.append(f"the save held at {hold['path']} belongs to no check cut off")
+            continue
+        hold["stored"] = stored == check.unacknowledged
+        expected = hold["stage"] == "after" and str(hold["status"]).startswith("302")
+        if hold["stored"] != expected:
+            problems.append(
+                f"the save held {hold['stage']} the app (answer {hold['status']}) at "
+                f"{hold['path']} is {'' if hold['stored'] else 'not '}stored"
+            )
     return problems
 
 
@@ -420,14 +479,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     try:
         with database(args.database, workdir, args.database_url) as url:
+            hold_dir = workdir / "hold"
+            hold_dir.mkdir()
             env = {
                 **os.environ,
                 "DATABASE_URL": url,
                 "CACHE_DIR": str(workdir / "cache"),
                 "SECRET_KEY": "loadtest-" + "x" * 40,
+                "HOLD_DIR": str(hold_dir),
             }
             flask(env, "db", "upgrade")
-            with Gunicorn(env, workers=args.workers) as server:
+            with Gunicorn(env, workers=args.workers, app="bench.holding:app") as server:
                 started = time.monotonic()
                 deadline = started + args.seconds
                 tally = Tally(args.max_requests, deadline, deadline + args.grace)
@@ -437,14 +499,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 ]
                 threads = [threading.Thread(target=r.run, daemon=True) for r in respondents]
                 if args.kill:
-                    killer = (server, started, args.seconds, summary)
+                    killer = (server, hold_dir, tally, started, summary)
                     threads.append(threading.Thread(target=kill_workers, args=killer, daemon=True))
                 for thread in threads:
                     thread.start()
                 for thread in threads:
                     thread.join()
                 summary["elapsed_seconds"] = round(time.monotonic() - started, 1)
-            problems = verify(url, tally.checks, tally.starts_unacknowledged)
+            holds = summary.get("held_saves", [])
+            problems = verify(url, tally.checks, tally.starts_unacknowledged, holds)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     summary.update(
@@ -478,6 +541,9 @@ def print_summary(summary: dict[str, Any]) -> None:
         f"{summary['saves_unacknowledged']} of them saves and "
         f"{summary['starts_unacknowledged']} starts"
     )
+    for hold in summary.get("held_saves", []):
+        stored = "stored" if hold.get("stored") else "not stored"
+        print(f"  a save held {hold['stage']} the app by worker {hold['pid']}: {stored}")
     for line in summary["errors"][:20] + summary["problems"][:20]:
         print("  " + line)
     lost = "no answer lost" if not summary["problems"] else f"{len(summary['problems'])} problems"

@@ -105,8 +105,16 @@ def flask(env: Mapping[str, str], *args: str) -> str:
 class Gunicorn:
     """The app under gunicorn (gthread workers) on 127.0.0.1, as a context manager."""
 
-    def __init__(self, env: Mapping[str, str], *, workers: int = 2, threads: int = 4) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        *,
+        workers: int = 2,
+        threads: int = 4,
+        app: str = "wsgi:app",
+    ) -> None:
         self.env = dict(env)
+        self.app = app
         self.workers = workers
         self.threads = threads
         self.port = free_port()
@@ -130,7 +138,7 @@ class Gunicorn:
                 f"--threads={self.threads}",
                 f"--bind=127.0.0.1:{self.port}",
                 "--log-level=warning",
-                "wsgi:app",
+                self.app,
             ],
             cwd=ROOT,
             env=self.env,

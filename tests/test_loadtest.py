@@ -65,11 +65,19 @@ def test_every_acknowledged_save_is_stored_as_sent(empty_database: str, tmp_path
 
 
 def test_killed_workers_lose_no_acknowledged_save(empty_database: str, tmp_path: Path) -> None:
-    """Workers killed with SIGKILL: requests are cut off, and nothing acknowledged is lost."""
+    """Workers killed with SIGKILL while they hold a save: nothing acknowledged is lost.
+
+    The first killed worker holds a profile save before the app sees it, the second after the
+    app stored it; the third is killed whatever it does.
+    """
     summary = load(empty_database, tmp_path, "--kill")
     assert len(summary["killed_workers"]) == 3
     assert summary["workers_replaced"] is True
-    assert summary["requests_cut_off"] > 0
+    held = [(hold["stage"], hold["status"], hold["stored"]) for hold in summary["held_saves"]]
+    assert held == [("before", None, False), ("after", "302 FOUND", True)]
+    assert [hold["pid"] for hold in summary["held_saves"]] == summary["killed_workers"][:2]
+    assert summary["requests_cut_off"] >= 2
+    assert summary["saves_unacknowledged"] >= 2
     assert summary["problems"] == []
     assert summary["errors"] == []
     assert summary["checks_submitted"] > 0
@@ -124,6 +132,23 @@ def test_the_check_finds_a_half_stored_save(app: Flask, checked: tuple[Check, st
         db.session.commit()
     [problem] = verify(url, [check], 0)
     assert "nor does it match the save that went unanswered" in problem
+
+
+def test_the_check_finds_a_held_save_stored_against_its_stage(
+    app: Flask, checked: tuple[Check, str]
+) -> None:
+    """A save held before the app must not be stored, one held after it must be."""
+    check, url = checked
+    acknowledged = check.acknowledged
+    check.unacknowledged = acknowledged
+    check.acknowledged = replace(acknowledged, profile=EMPTY_PROFILE, answers={})
+    path = f"/a/{check.token}/step/0"
+    after = {"stage": "after", "status": "302 FOUND", "path": path}
+    assert verify(url, [check], 0, [after]) == []
+    assert after["stored"] is True
+    before = {"stage": "before", "status": None, "path": path}
+    [problem] = verify(url, [check], 0, [before])
+    assert problem == f"the save held before the app (answer None) at {path} is stored"
 
 
 def test_the_check_finds_a_lost_submission_and_a_missing_check(
