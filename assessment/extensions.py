@@ -41,10 +41,14 @@ def _configure_sqlite(connection: Any, _record: Any) -> None:
     instead of rewriting the database behind a journal: one fsync at checkpoints rather than
     several per save. A commit survives any crash of the app; after a power cut the last
     commits before it may be missing, which is why production runs on PostgreSQL.
+
+    A save that finds the database locked by another worker's commit waits up to 30 s for it
+    (Python's default is 5 s), so a burst of saves on a busy machine queues instead of failing.
     """
     if isinstance(connection, sqlite3.Connection):
         cursor = connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()

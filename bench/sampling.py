@@ -32,11 +32,19 @@ FULL = Sizes(scale=1.0, load_seconds=5.0, warm_up=1.0)
 QUICK = Sizes(scale=0.1, load_seconds=1.0, warm_up=0.2)
 
 
+#: Samples every measured figure has, however long they take (a median needs a few).
+MIN_SAMPLES = 3
+
+
 def measure(count: int, seconds: float, action: Callable[[], float]) -> list[float]:
-    """Run ``action`` up to ``count`` times or for ``seconds``; its timings in ms."""
+    """Run ``action`` up to ``count`` times or for ``seconds``; its timings in ms.
+
+    The first MIN_SAMPLES (or ``count``, if fewer) are always taken, so that a slow or busy
+    machine gives fewer samples, never too few.
+    """
     samples: list[float] = []
     deadline = time.monotonic() + seconds
-    while len(samples) < count and time.monotonic() < deadline:
+    while len(samples) < count and (len(samples) < MIN_SAMPLES or time.monotonic() < deadline):
         samples.append(action())
     return samples
 

@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+#: How long gunicorn may take to start and answer: generous, for a machine busy with other work.
+STARTUP_SECONDS = 120
 _CSRF = re.compile(rb'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
@@ -145,7 +147,7 @@ class Gunicorn:
             start_new_session=True,
         )
         try:
-            self._wait_for_port(30)
+            self._wait_for_port(STARTUP_SECONDS)
         except BaseException:
             self.stop()
             raise
@@ -167,7 +169,7 @@ class Gunicorn:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.01)
 
-    def first_response(self, path: str = "/", seconds: float = 30) -> float:
+    def first_response(self, path: str = "/", seconds: float = STARTUP_SECONDS) -> float:
         """Milliseconds from starting the process until ``path`` first answered 200."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:

@@ -86,7 +86,7 @@ class PostgresServer:
                 "pg_ctl",
                 "start",
                 "--wait",
-                "--timeout=60",
+                "--timeout=120",
                 f"--pgdata={self.data}",
                 f"--log={self.log}",
                 f"--options={options} -k {self.directory}",

@@ -71,6 +71,7 @@ def findings(page: Any, name: str, *, screenshots: bool = True) -> list[str]:
 
     Screenshots of it are written as well, unless not ``screenshots``.
     """
+    page.wait_for_load_state("load")  # the styles, images and scripts of the page are in
     page.set_viewport_size(DESKTOP)
     found = [f"{name}: {violation}" for violation in axe_violations(page)]
     for label, size in (("320 CSS pixels", NARROW), ("200 % zoom", ZOOMED)):

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from assessment.advisor.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_cli
@@ -21,6 +22,13 @@ from assessment.extensions import db
 
 from ..conftest import SAMPLE_DIR, make_app
 from ..web.conftest import DATA
+
+#: How long a browser action or navigation may take, and how long an expectation is retried, in
+#: milliseconds: generous, so that a busy machine (the PDF renderer, the first font cache) is
+#: never taken for a failure. A passing check returns as soon as it holds.
+ACTION_TIMEOUT = 120_000
+EXPECT_TIMEOUT = 30_000
+expect.set_options(timeout=EXPECT_TIMEOUT)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,7 +54,9 @@ def browser() -> Iterator[Any]:
     executable = chromium_path()
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, timeout=ACTION_TIMEOUT
+        )
         yield launched
         launched.close()
 
@@ -90,10 +100,18 @@ def site(tmp_path: Path) -> Iterator[Site]:
         yield Site(url, app)
 
 
+def new_context(browser: Any, **options: Any) -> Any:
+    """A fresh browser context (its own cookies) with the suite's generous time limits."""
+    opened = browser.new_context(**options)
+    opened.set_default_timeout(ACTION_TIMEOUT)
+    opened.set_default_navigation_timeout(ACTION_TIMEOUT)
+    return opened
+
+
 @pytest.fixture
 def context(browser: Any) -> Iterator[Any]:
     """A fresh browser context (its own cookies, a German browser), closed after the test."""
-    opened = browser.new_context(locale="de-DE")
+    opened = new_context(browser, locale="de-DE")
     yield opened
     opened.close()
 

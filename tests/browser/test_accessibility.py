@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from assessment.questionnaire import Questionnaire
 from assessment.survey.steps import steps
@@ -23,7 +24,7 @@ def choose_language(page: Any, site: Site, language: str) -> None:
     page.goto(site.url + "/")
     if language != "de":
         page.locator(f'.language-switch button[value="{language}"]').click()
-    assert page.locator("html").get_attribute("lang") == language
+    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 def assert_charts_described(page: Any) -> None:
@@ -54,7 +55,7 @@ def test_every_respondent_page(site: Site, page: Any, sample: Questionnaire, lan
     found += findings(page, f"{language} step 0 new")
     page.locator("#contact_email").fill("keine Adresse")
     page.locator('button[name="action"][value="next"]').click()
-    assert page.locator(".error-summary").count() == 1, "the step shows its errors"
+    expect(page.locator(".error-summary")).to_have_count(1)  # the step shows its errors
     found += findings(page, f"{language} step 0 with errors")
 
     token = answered_check(site, sample)
@@ -86,7 +87,7 @@ def test_every_advisor_page(site: Site, page: Any, language: str) -> None:
     page.locator("#email").fill(site.email)
     page.locator("#password").fill("not the password")
     page.locator("main form button[type=submit]").click()
-    assert page.locator(".error-summary, [role=alert]").count() >= 1
+    expect(page.locator(".error-summary, [role=alert]").first).to_be_visible()
     found += findings(page, f"{language} advisor login failed")
     page.locator("#password").fill(site.password)
     page.locator("main form button[type=submit]").click()

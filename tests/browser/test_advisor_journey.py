@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from assessment.advisor.demo import FIRMS
 from assessment.questionnaire import Questionnaire
 
-from .conftest import Site, log_in
+from .conftest import Site, log_in, new_context
 
 #: The firms whose submitted checks the demo advisor sees, and how many checks they shared.
 SHARED = [firm for firm in FIRMS if firm.shared and not firm.unfinished]
@@ -355,7 +355,7 @@ def test_advisor_journey(site: Site, page: Any, sample: Questionnaire, words: Wo
 
 def test_advisor_journey_without_javascript(browser: Any, site: Site) -> None:
     """Without JavaScript: log in, search by pressing Enter, open a check, note, change status."""
-    context = browser.new_context(java_script_enabled=False, locale="de-DE")
+    context = new_context(browser, java_script_enabled=False, locale="de-DE")
     try:
         page = context.new_page()
         log_in(page, site)

@@ -21,7 +21,7 @@ from assessment.questionnaire.questions import NumberQuestion
 
 from ..conftest import SAMPLE, require_pdf
 from ..web.helpers import Respondent, complete
-from .conftest import Site
+from .conftest import Site, new_context
 
 LANGUAGES = ("de", "en")
 MOUSE = "mouse"
@@ -533,7 +533,7 @@ def test_journey_without_javascript(browser: Any, site: Site, language: str) -> 
     The German journey also answers those whose condition does not hold, the English one
     leaves them empty.
     """
-    context = browser.new_context(java_script_enabled=False, locale="de-DE")
+    context = new_context(browser, java_script_enabled=False, locale="de-DE")
     try:
         page = context.new_page()
         start_check(page, site, language, MOUSE)
@@ -569,7 +569,7 @@ def test_resume_link_in_another_browser(browser: Any, site: Site, page: Any) -> 
     link = page.get_by_label(TEXTS["de"]["resume_link"]).input_value()
     assert link == f"{site.url}/a/{token}"
 
-    other = browser.new_context(locale="de-DE")
+    other = new_context(browser, locale="de-DE")
     try:
         assert other.cookies() == []
         resumed = other.new_page()
