@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import catalogue, errors, i18n, migrating, security, views
+from . import catalogue, centre, errors, i18n, migrating, security, views
 from .advisor import views as advisor_views
 from .config import config_from_env
 from .extensions import csrf, db
@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     catalogue.init_app(app)
+    centre.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     views.init_app(app)

@@ -14,19 +14,19 @@ import click
 
 from .questionnaire import QuestionnaireError, check_file, load_questionnaire
 from .questionnaire.loader import summary
-from .questionnaire.schema import partners_schema, questionnaire_schema
+from .questionnaire.schema import centre_schema, partners_schema, questionnaire_schema
 from .questionnaire.scoring import hidden_questions, read_answers, score_assessment
 
 
 @click.group("questionnaire")
 def questionnaire_cli() -> None:
-    """Check questionnaires and partner directories, and try out scoring."""
+    """Check questionnaires, partner directories and the centre file; try out scoring."""
 
 
 @questionnaire_cli.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def check_command(paths: tuple[Path, ...]) -> None:
-    """Validate questionnaire and partner files; print every problem, or a summary per file."""
+    """Validate questionnaire, partner and centre files; print every problem, or a summary."""
     results = [check_file(path) for path in paths]
     problems = sorted({problem for result in results for problem in result.problems})
     if not problems:
@@ -112,7 +112,12 @@ def _fail(*lines: str) -> NoReturn:
 
 @questionnaire_cli.command("schema")
 @click.option("--partners", is_flag=True, help="The schema of partner directory files instead.")
-def schema_command(partners: bool) -> None:
-    """Print the JSON Schema of questionnaire files (or partner files) for editors."""
-    schema = partners_schema() if partners else questionnaire_schema()
+@click.option("--centre", is_flag=True, help="The schema of the centre file instead.")
+def schema_command(partners: bool, centre: bool) -> None:
+    """Print the JSON Schema of questionnaire files (or partner or centre files) for editors."""
+    if partners and centre:
+        _fail("choose one of --partners and --centre")
+    schema = (
+        partners_schema() if partners else centre_schema() if centre else questionnaire_schema()
+    )
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))

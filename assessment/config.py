@@ -61,6 +61,8 @@ def config_from_env(
         "PASSWORD_HASH_PROFILE": HASH_PROFILE,
         #: How old the peer medians in a report may be before they are computed again.
         "BENCHMARK_MAX_AGE_MINUTES": _number(environ, "BENCHMARK_MAX_AGE_MINUTES", 10),
+        #: The fewest firms a peer group may have to be shown: 5, or more if the centre wishes.
+        "BENCHMARK_MIN_FIRMS": _at_least(environ, "BENCHMARK_MIN_FIRMS", 5),
         #: Writing a workbook takes about 0.4 ms per line: larger ones are refused (CSV has no cap).
         "XLSX_MAX_ROWS": _number(environ, "XLSX_MAX_ROWS", 20_000),
         #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed.
@@ -96,6 +98,14 @@ def _number(environ: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ConfigError(f"{name} must be a positive whole number, not {raw!r}")
     return int(raw)
+
+
+def _at_least(environ: Mapping[str, str], name: str, least: int) -> int:
+    """A whole number from the environment, never below ``least`` (its default)."""
+    value = _number(environ, name, least)
+    if value < least:
+        raise ConfigError(f"{name} may be raised, never set below {least}; it is {value}")
+    return value
 
 
 def _normalise_database_url(url: str) -> str:

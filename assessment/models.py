@@ -14,13 +14,18 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    event,
+    update,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.expression import false
 
 from .extensions import db
 
 STATUSES = ("in_progress", "submitted")
+#: The owner's consents: (a) peer benchmarks, (b) the centre's advisors, (c) network partners.
+CONSENTS = ("benchmark", "advisors", "partners")
 #: Folding can lengthen a name ("ß" is "ss"): the search key is cut to its column's size.
 COMPANY_KEY_LENGTH = 200
 #: The advisors' review of a shared, submitted assessment.
@@ -70,6 +75,9 @@ class Assessment(db.Model):
         Index("ix_assessments_shared_company", "consent_advisors", "status", "company_key"),
         # the benchmark's peer groups: same sector and size, same sector
         Index("ix_assessments_peers", "sector", "size", "status", "consent_benchmark"),
+        # a firm's checks, and the checks of the same company name and region
+        Index("ix_assessments_firm", "firm_id", "status", "submitted_at"),
+        Index("ix_assessments_company_region", "company_key", "region"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,7 +98,7 @@ class Assessment(db.Model):
     #: A contact e-mail address, if the owner gave one.
     contact_email: Mapped[str | None] = mapped_column(String(254))
     #: Consent (a): the anonymised result may count in peer benchmarks.
-    consent_benchmark: Mapped[bool] = mapped_column(default=True)
+    consent_benchmark: Mapped[bool] = mapped_column(default=False)
     #: Consent (b): the result is shared with the centre's advisors.
     consent_advisors: Mapped[bool] = mapped_column(default=False)
     #: Consent (c): recommended partners may be told about the company.
@@ -101,6 +109,9 @@ class Assessment(db.Model):
     region: Mapped[str | None] = mapped_column(String(100), index=True)
     #: When the owner first saved the profile page.
     profile_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The firm the check belongs to: the id of its first check. Repeat checks share it, and so
+    #: do checks with the same company name and region (see `firms.py`).
+    firm_id: Mapped[int | None]
     #: The earlier assessment this one repeats, if any.
     previous_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL"), index=True
@@ -139,6 +150,58 @@ class Assessment(db.Model):
 
     def __repr__(self) -> str:
         return f"<Assessment {self.id} {self.status}>"
+
+
+@event.listens_for(Assessment, "after_insert")
+def _own_firm(_mapper: Any, connection: Any, target: Assessment) -> None:
+    """A check that belongs to no firm yet starts its own, named by its id (see firms.py)."""
+    if target.firm_id is None:
+        table = Assessment.__table__
+        connection.execute(update(table).where(table.c.id == target.id).values(firm_id=target.id))
+        set_committed_value(target, "firm_id", target.id)
+
+
+class ConsentChange(db.Model):
+    """A consent given or withdrawn by the owner: what and when (never who)."""
+
+    __tablename__ = "consent_changes"
+    __table_args__ = (CheckConstraint(f"consent IN {CONSENTS!r}", name="consent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The assessment whose consent changed.
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    #: benchmark, advisors or partners.
+    consent: Mapped[str] = mapped_column(String(20))
+    #: Whether the consent was given (True) or withdrawn (False).
+    granted: Mapped[bool]
+    #: When the owner saved the choice.
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship()
+
+    def __repr__(self) -> str:
+        verb = "given" if self.granted else "withdrawn"
+        return f"<ConsentChange {self.assessment_id}:{self.consent} {verb}>"
+
+
+class Counter(db.Model):
+    """A number that changes when a shared state does, so that every worker sees the change.
+
+    ``peers`` changes whenever a check leaves the benchmark's peer groups (consent withdrawn,
+    check deleted): peer medians computed before it are not used again.
+    """
+
+    __tablename__ = "counters"
+
+    #: What the counter counts.
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    #: How often it changed.
+    value: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Counter {self.name}={self.value}>"
 
 
 class Answer(db.Model):
@@ -204,4 +267,13 @@ def company_key(name: str | None) -> str | None:
 
 from .advisor.models import Advisor  # noqa: E402  (the advisor models refer to these)
 
-__all__ = ["Advisor", "Answer", "Assessment", "DimensionScore", "QuestionnaireVersion"]
+__all__ = [
+    "CONSENTS",
+    "Advisor",
+    "Answer",
+    "Assessment",
+    "ConsentChange",
+    "Counter",
+    "DimensionScore",
+    "QuestionnaireVersion",
+]

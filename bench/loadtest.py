@@ -68,7 +68,7 @@ BROKEN = (OSError, http.client.HTTPException)
 EMPTY_PROFILE = {
     "company_name": None,
     "contact_email": None,
-    "consent_benchmark": True,
+    "consent_benchmark": False,
     "consent_advisors": False,
     "consent_partners": False,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from assessment.catalogue import CatalogueError
 
 from .conftest import SAMPLE, SAMPLE_DIR
 from .questionnaire.validation_helpers import PARTNERS, VALID
+from .web.conftest import DATA
+
+CENTRE = DATA / "centre.yaml"
 
 
 def test_health_check_lists_the_questionnaires(client: FlaskClient) -> None:
@@ -49,6 +53,7 @@ def test_two_files_with_one_id(tmp_path: Path) -> None:
 def test_folder_without_questionnaires(tmp_path: Path) -> None:
     """A folder with only a partner directory has nothing to offer."""
     (tmp_path / "partners.yaml").write_text(PARTNERS)
+    shutil.copy(CENTRE, tmp_path)
     with pytest.raises(CatalogueError, match="there is no questionnaire"):
         create_app({"QUESTIONNAIRE_DIR": str(tmp_path)})
     with pytest.raises(CatalogueError, match="does not exist"):
@@ -59,3 +64,23 @@ def test_sample_folder_layout() -> None:
     """The sample questionnaire sits in the folder the app reads by default."""
     assert SAMPLE.parent == SAMPLE_DIR
     assert create_app().extensions["questionnaires"]["digitalcheck"].version == 1
+
+
+def test_folder_without_centre(tmp_path: Path) -> None:
+    """Without centre.yaml the app does not start: it would have no Impressum or privacy notice."""
+    (tmp_path / "q.yaml").write_text(VALID)
+    (tmp_path / "partners.yaml").write_text(PARTNERS)
+    with pytest.raises(CatalogueError, match=r"there is no centre\.yaml in"):
+        create_app({"QUESTIONNAIRE_DIR": str(tmp_path)})
+
+
+def test_invalid_centre_stops_the_start_and_says_why(tmp_path: Path) -> None:
+    """A centre file with a Markdown text holding raw HTML stops the app, with file and line."""
+    (tmp_path / "q.yaml").write_text(VALID)
+    (tmp_path / "partners.yaml").write_text(PARTNERS)
+    centre = CENTRE.read_text().replace("vertreten durch die Landrätin.", "<b>vertreten</b>")
+    (tmp_path / "centre.yaml").write_text(centre)
+    with pytest.raises(CatalogueError) as error:
+        create_app({"QUESTIONNAIRE_DIR": str(tmp_path)})
+    assert f"{tmp_path / 'centre.yaml'}:" in str(error.value)
+    assert "impressum.de: raw HTML is not allowed in these texts" in str(error.value)

@@ -252,9 +252,18 @@ def test_schema_accepts_the_sample_and_rejects_mistakes() -> None:
     jsonschema.validate([{"id": "p", "name": "P", "kind": "public", "topics": ["t"]}], partners)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate([{"id": "p", "name": "P", "kind": "bank", "topics": ["t"]}], partners)
+    centre_schema = json.loads(run("schema", "--centre").stdout)
+    centre = _as_json_data(yaml.safe_load((SAMPLE_DIR / "centre.yaml").read_text(encoding="utf-8")))
+    jsonschema.validate(centre, centre_schema)
+    centre["logoo"] = "x.svg"
+    with pytest.raises(jsonschema.ValidationError, match="logoo"):
+        jsonschema.validate(centre, centre_schema)
 
 
-@pytest.mark.parametrize(("option", "name"), [((), "questionnaire"), (("--partners",), "partners")])
+@pytest.mark.parametrize(
+    ("option", "name"),
+    [((), "questionnaire"), (("--partners",), "partners"), (("--centre",), "centre")],
+)
 def test_committed_schema_files_are_current(option: tuple[str, ...], name: str) -> None:
     """The schema files the sample YAML points editors to match what the code prints."""
     committed = SAMPLE_DIR / "schema" / f"{name}.schema.json"

@@ -215,3 +215,57 @@ def test_deleting_an_assessment_deletes_its_answers(app) -> None:
         db.session.execute(db.delete(Assessment))
         db.session.commit()
         assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 0
+
+
+def test_upgrade_finds_each_checks_firm(empty_app: Flask) -> None:
+    """Checks of a repeat chain, and checks of the same name and region, share one firm."""
+    with empty_app.app_context():
+        upgrade(revision="f2fc875ee085")
+        with db.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection)
+            version = connection.execute(
+                insert(old.tables["questionnaire_versions"]),
+                {
+                    "questionnaire_id": "digitalcheck",
+                    "version": 1,
+                    "content_hash": "f" * 64,
+                    "snapshot": {},
+                    "created_at": STARTED,
+                },
+            ).inserted_primary_key[0]
+
+            def add(number: int, **values: Any) -> int:
+                row = {
+                    "questionnaire_version_id": version,
+                    "language": "de",
+                    "token_hash": f"{number:064d}",
+                    "status": "submitted",
+                    "consent_benchmark": True,
+                    "consent_advisors": False,
+                    "consent_partners": False,
+                    "created_at": STARTED,
+                    "updated_at": STARTED,
+                    "review_status": "new",
+                    "actions_in_report": False,
+                    **values,
+                }
+                table = old.tables["assessments"]
+                return connection.execute(insert(table), row).inserted_primary_key[0]
+
+            first = add(1, company_key="muller gmbh", region="soest")
+            repeat = add(2, previous_id=first)
+            namesake = add(3, company_key="muller gmbh", region="soest")
+            elsewhere = add(4, company_key="muller gmbh", region="werl")
+            alone = add(5)
+            repeat_of_namesake = add(6, previous_id=namesake, company_key="neu")
+        upgrade()
+        firms = dict(db.session.execute(select(Assessment.id, Assessment.firm_id)).all())
+    assert firms == {
+        first: first,
+        repeat: first,
+        namesake: first,
+        elsewhere: elsewhere,
+        alone: alone,
+        repeat_of_namesake: first,
+    }

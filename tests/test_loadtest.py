@@ -95,7 +95,7 @@ def checked(app: Flask, client: FlaskClient, sample) -> tuple[Check, str]:
     for question in sample.profile:
         data.update(good_answer(question).to_dict(flat=False))
     assert owner.send(0, data).status_code == 302
-    profile = {**EMPTY_PROFILE, "company_name": "Prüf GmbH", "consent_benchmark": False}
+    profile = {**EMPTY_PROFILE, "company_name": "Prüf GmbH"}
     profile["consent_advisors"] = True
     check = Check(owner.token, State(answers_of(app, owner.token), profile))
     return check, app.config["SQLALCHEMY_DATABASE_URI"]

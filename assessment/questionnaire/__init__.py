@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .loader import CheckResult, check_file, load_directory, load_questionnaire
+from .centre import Centre, Contact
+from .loader import CheckResult, check_file, load_centre, load_directory, load_questionnaire
 from .models import Dimension, Level, Questionnaire, Recommendation
 from .partners import Partner, PartnerDirectory, Topic
 from .problems import Problem, QuestionnaireError
@@ -12,7 +13,9 @@ from .text import Text
 __all__ = [
     "QUESTION_TYPES",
     "AnswerError",
+    "Centre",
     "CheckResult",
+    "Contact",
     "Dimension",
     "Level",
     "Partner",
@@ -25,6 +28,7 @@ __all__ = [
     "Text",
     "Topic",
     "check_file",
+    "load_centre",
     "load_directory",
     "load_questionnaire",
 ]

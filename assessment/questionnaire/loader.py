@@ -10,6 +10,8 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from .base import Finding
+from .centre import FILE_NAME as CENTRE_FILE
+from .centre import Centre, check_centre
 from .checks import check_outline, check_text_languages
 from .models import Questionnaire
 from .outline import Outline, build_outline, iter_texts
@@ -27,14 +29,14 @@ class CheckResult:
     path: str
     kind: str
     #: The file's content when its structure is valid, even if other problems remain.
-    parsed: Questionnaire | PartnerDirectory | None
+    parsed: Questionnaire | PartnerDirectory | Centre | None
     problems: list[Problem]
 
     def __post_init__(self) -> None:
         self.problems = sorted(set(self.problems))
 
     @property
-    def value(self) -> Questionnaire | PartnerDirectory | None:
+    def value(self) -> Questionnaire | PartnerDirectory | Centre | None:
         """The file's content when it has no problem at all."""
         return None if self.problems else self.parsed
 
@@ -47,6 +49,14 @@ def load_questionnaire(path: Path | str) -> Questionnaire:
     return result.value
 
 
+def load_centre(path: Path | str) -> Centre:
+    """Load a valid centre file, or raise QuestionnaireError."""
+    centre, problems = check_centre(load_yaml(path))
+    if problems or centre is None:
+        raise QuestionnaireError(problems)
+    return centre
+
+
 def load_directory(path: Path | str) -> PartnerDirectory:
     """Load a valid partner directory, or raise QuestionnaireError."""
     result = check_directory(path)
@@ -56,8 +66,14 @@ def load_directory(path: Path | str) -> PartnerDirectory:
 
 
 def check_file(path: Path | str) -> CheckResult:
-    """Check a questionnaire or a partner directory, telling them apart by their content."""
+    """Check a questionnaire, a partner directory or the centre file (by its name, centre.yaml).
+
+    Questionnaires and partner directories are told apart by their content.
+    """
     loaded = load_yaml(path)
+    if Path(path).name == CENTRE_FILE:
+        centre, problems = check_centre(loaded)
+        return CheckResult(loaded.source.file, "centre", centre, problems)
     if _looks_like_directory(loaded.data):
         return _check_directory(loaded)[0]
     return _check_questionnaire(loaded)
@@ -223,6 +239,9 @@ def summary(result: CheckResult) -> str:
         if value.directory is not None:
             parts.append(f"{len(value.directory.partners)} partners")
         return f"{result.path}: ok: " + ", ".join(parts)
+    if isinstance(value, Centre):
+        kind = "sample centre" if value.sample else "centre"
+        return f"{result.path}: ok: {kind} {value.name.get(value.languages[0])!r}"
     if isinstance(value, PartnerDirectory):
         return (
             f"{result.path}: ok: partner directory, {len(value.partners)} partners, "

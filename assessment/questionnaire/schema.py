@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from .centre import Centre
 from .models import Questionnaire
 from .partners import Partner, PartnerDirectory
 
@@ -26,3 +27,13 @@ def partners_schema() -> dict[str, Any]:
     """The JSON Schema of a partner directory file (a mapping with topics, or a bare list)."""
     schema = TypeAdapter(PartnerDirectory | tuple[Partner, ...]).json_schema()
     return {"$schema": DIALECT, "title": "Digital-Check partner directory", **schema}
+
+
+def centre_schema() -> dict[str, Any]:
+    """The JSON Schema of the centre file (centre.yaml)."""
+    schema = TypeAdapter(Centre).json_schema()
+    return {
+        "$schema": DIALECT,
+        "title": "Digital-Check centre",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }

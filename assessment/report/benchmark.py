@@ -1,4 +1,8 @@
-"""Benchmarks: the company against the median of consented, submitted peers."""
+"""Benchmarks: the company against the median of peer firms that consented.
+
+A firm is counted once, with its latest submitted check that consents to the benchmark; the
+company's own checks, earlier or later, never count (see `firms.py` for what a firm is).
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,23 @@ import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, and_, exists, or_, select, update
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Assessment, DimensionScore, QuestionnaireVersion
+from ..models import Assessment, Counter, DimensionScore, QuestionnaireVersion
 from .cache import own_cache, store
 
-#: No group smaller than this is ever shown, so that no single firm can be recognised.
+#: No group of fewer firms than this is ever shown, so that no single firm can be recognised.
+#: BENCHMARK_MIN_FIRMS may raise it, never lower it.
 MIN_GROUP = 5
+#: The counter that changes whenever a check leaves the peer groups.
+PEERS_COUNTER = "peers"
 
 
 @dataclass(frozen=True)
 class Benchmark:
-    """Peer medians of one group: "sector_size", "sector" or "all"."""
+    """Peer medians of one group: "sector_size", "sector" or "all"; ``size`` counts firms."""
 
     group: str
     size: int
@@ -28,25 +36,45 @@ class Benchmark:
     dimensions: dict[str, float]
 
 
+def _benchmarked(questionnaire_id: str, row: type[Assessment]) -> list:
+    """Conditions for a check (``row``) that counts: submitted, consented, this questionnaire."""
+    return [
+        row.questionnaire_version_id.in_(
+            select(QuestionnaireVersion.id).where(
+                QuestionnaireVersion.questionnaire_id == questionnaire_id
+            )
+        ),
+        row.status == "submitted",
+        row.consent_benchmark.is_(True),
+    ]
+
+
 def _peers(assessment: Assessment, questionnaire_id: str) -> Select:
-    """The overall scores of the other submitted assessments of the questionnaire with consent."""
-    return (
-        select(Assessment.overall_score)
-        .join(QuestionnaireVersion)
-        .where(
-            QuestionnaireVersion.questionnaire_id == questionnaire_id,
-            Assessment.status == "submitted",
-            Assessment.consent_benchmark.is_(True),
-            Assessment.id != assessment.id,
-        )
+    """The overall scores of the other firms, each by its latest check that counts."""
+    later = aliased(Assessment)
+    newer = exists().where(
+        later.firm_id == Assessment.firm_id,
+        *_benchmarked(questionnaire_id, later),
+        or_(
+            later.submitted_at > Assessment.submitted_at,
+            and_(later.submitted_at == Assessment.submitted_at, later.id > Assessment.id),
+        ),
+    )
+    return select(Assessment.overall_score).where(
+        *_benchmarked(questionnaire_id, Assessment),
+        Assessment.firm_id != assessment.firm_id,
+        ~newer,
     )
 
 
-def benchmark(assessment: Assessment, questionnaire_id: str) -> Benchmark | None:
-    """Medians of the narrowest group with at least MIN_GROUP peers, or None.
+def benchmark(
+    assessment: Assessment, questionnaire_id: str, min_firms: int = MIN_GROUP
+) -> Benchmark | None:
+    """Medians of the narrowest group of at least ``min_firms`` other firms, or None.
 
     Groups, narrowest first: same sector and size class, same sector, everybody.
     """
+    least = max(MIN_GROUP, min_firms)
     peers = _peers(assessment, questionnaire_id)
     groups = []
     if assessment.sector and assessment.size:
@@ -65,18 +93,20 @@ def benchmark(assessment: Assessment, questionnaire_id: str) -> Benchmark | None
     connection = db.session.connection()
     for name, group in groups:
         overall = connection.execute(group).scalars().all()
-        if len(overall) >= MIN_GROUP:
-            return _medians(connection, name, overall, group)
+        if len(overall) >= least:
+            return _medians(connection, name, overall, group, least)
     return None
 
 
 def _medians(
-    connection: Connection, name: str, overall: list[float | None], group: Select
+    connection: Connection, name: str, overall: list[float | None], group: Select, least: int
 ) -> Benchmark:
-    """The group's medians: overall, and of each dimension with at least MIN_GROUP scores."""
-    dimension_scores = group.with_only_columns(
-        DimensionScore.dimension_id, DimensionScore.score
-    ).join(DimensionScore, DimensionScore.assessment_id == Assessment.id)
+    """The group's medians: overall, and of each dimension that ``least`` firms have scored."""
+    dimension_scores = (
+        group.with_only_columns(DimensionScore.dimension_id, DimensionScore.score)
+        .select_from(Assessment)
+        .join(DimensionScore, DimensionScore.assessment_id == Assessment.id)
+    )
     scores: dict[str, list[float]] = defaultdict(list)
     for dimension_id, score in connection.execute(dimension_scores):
         scores[dimension_id].append(score)
@@ -84,30 +114,49 @@ def _medians(
     return Benchmark(
         group=name,
         size=len(overall),
-        overall=statistics.median(known) if len(known) >= MIN_GROUP else None,
+        overall=statistics.median(known) if len(known) >= least else None,
         dimensions={
-            key: statistics.median(values)
-            for key, values in scores.items()
-            if len(values) >= MIN_GROUP
+            key: statistics.median(values) for key, values in scores.items() if len(values) >= least
         },
     )
 
 
 def recent_benchmark(
-    assessment: Assessment, questionnaire_id: str, max_age: float
+    assessment: Assessment, questionnaire_id: str, max_age: float, min_firms: int = MIN_GROUP
 ) -> Benchmark | None:
     """The assessment's benchmark as computed at most ``max_age`` seconds ago, else computed now.
 
     Medians over thousands of peers take tens of milliseconds; the report, its charts and its
-    PDF all need them. They are kept beside the assessment's cached report, for every worker.
+    PDF all need them. They are kept beside the assessment's cached report, for every worker,
+    and computed again at once when a check has left the peer groups since.
     """
     path = own_cache(assessment.id) / "benchmark.json"
+    changes = peer_changes()
     try:
         if time.time() - path.stat().st_mtime < max_age:
             data = json.loads(path.read_bytes())
-            return Benchmark(**data) if data is not None else None
-    except (OSError, ValueError, TypeError):
+            if data["changes"] == changes and data["min_firms"] == min_firms:
+                found = data["benchmark"]
+                return Benchmark(**found) if found is not None else None
+    except (OSError, ValueError, TypeError, KeyError):
         pass  # missing, or unreadable: computed afresh
-    found = benchmark(assessment, questionnaire_id)
-    store(path.parent, path.name, json.dumps(asdict(found) if found else None).encode())
+    found = benchmark(assessment, questionnaire_id, min_firms)
+    kept = {
+        "changes": changes,
+        "min_firms": min_firms,
+        "benchmark": asdict(found) if found else None,
+    }
+    store(path.parent, path.name, json.dumps(kept).encode())
     return found
+
+
+def peer_changes() -> int:
+    """How often a check has left the peer groups (consent withdrawn, check deleted)."""
+    return db.session.scalar(select(Counter.value).where(Counter.name == PEERS_COUNTER)) or 0
+
+
+def peers_changed() -> None:
+    """Note that a check left the peer groups, in the caller's transaction."""
+    bump = update(Counter).where(Counter.name == PEERS_COUNTER).values(value=Counter.value + 1)
+    if db.session.execute(bump).rowcount == 0:  # the migrations add the row; a bare schema may not
+        db.session.add(Counter(name=PEERS_COUNTER, value=1))

@@ -24,7 +24,7 @@ from ..questionnaire.advice import (
 from ..questionnaire.matching import CompanyProfile, PartnerMatch, match_partners
 from ..questionnaire.scoring import AssessmentScore, display_score
 from ..survey.operations import questionnaire_of, score
-from .benchmark import Benchmark, recent_benchmark
+from .benchmark import MIN_GROUP, Benchmark, recent_benchmark
 
 TOP = 3
 #: The report names this many partners at most, the most relevant first.
@@ -114,14 +114,19 @@ class ReportInputs:
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def report_inputs(assessment: Assessment, benchmark_max_age: float) -> ReportInputs:
-    """The inputs of a submitted assessment's report; peer medians may be that many seconds old."""
+def report_inputs(
+    assessment: Assessment, benchmark_max_age: float, min_firms: int = MIN_GROUP
+) -> ReportInputs:
+    """The inputs of a submitted assessment's report; peer medians may be that many seconds old.
+
+    A peer group is shown only with at least ``min_firms`` firms (never fewer than MIN_GROUP).
+    """
     questionnaire = questionnaire_of(assessment)
     previous, previous_date = _previous_scores(assessment)
     return ReportInputs(
         assessment=assessment,
         questionnaire=questionnaire,
-        benchmark=recent_benchmark(assessment, questionnaire.id, benchmark_max_age),
+        benchmark=recent_benchmark(assessment, questionnaire.id, benchmark_max_age, min_firms),
         previous=previous,
         previous_date=previous_date,
         advisor_actions=_advisor_actions(assessment),

@@ -41,6 +41,7 @@ def render_report_pdf(
         "report/pdf.html",
         report=report,
         charts={kind: _data_uri(svg) for kind, svg in charts.items()},
+        logo=_centre_logo(),
         group_name=group_name,
         stylesheet=(static / "css" / "report-pdf.css").as_uri(),
     )
@@ -49,8 +50,18 @@ def render_report_pdf(
     return _renderer().submit(html_to_pdf, html, str(static)).result(timeout=RENDER_TIMEOUT)
 
 
-def _data_uri(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+def _data_uri(data: bytes, mimetype: str = "image/svg+xml") -> str:
+    return f"data:{mimetype};base64," + base64.b64encode(data).decode("ascii")
+
+
+def _centre_logo() -> str | None:
+    """The centre's logo as a data: URL, for the cover (the renderer may fetch nothing else)."""
+    catalogue = current_app.extensions["catalogue"]
+    name = catalogue.centre.logo
+    if name is None:
+        return None
+    mimetype = "image/png" if name.lower().endswith(".png") else "image/svg+xml"
+    return _data_uri((catalogue.folder / name).read_bytes(), mimetype)
 
 
 def _renderer() -> ProcessPoolExecutor:

@@ -96,7 +96,10 @@ def _inputs_and_key(token: str) -> tuple[ReportInputs, str]:
 
 def keyed_inputs(assessment: Assessment) -> tuple[ReportInputs, str]:
     """A submitted assessment's report inputs, and the key of its cached files."""
-    inputs = report_inputs(assessment, current_app.config["BENCHMARK_MAX_AGE_MINUTES"] * 60)
+    config = current_app.config
+    inputs = report_inputs(
+        assessment, config["BENCHMARK_MAX_AGE_MINUTES"] * 60, config["BENCHMARK_MIN_FIRMS"]
+    )
     fingerprint = current_app.extensions["report_fingerprint"]
     return inputs, inputs.key(current_language(), fingerprint)
 
@@ -227,6 +230,15 @@ def partner_kind_name(kind: str) -> str:
     }[kind]
 
 
+def _centre_files(app: Flask) -> list[Path]:
+    """The centre file and its logo, which the report shows."""
+    catalogue = app.extensions["catalogue"]
+    files = [catalogue.folder / "centre.yaml"]
+    if catalogue.centre.logo:
+        files.append(catalogue.folder / catalogue.centre.logo)
+    return files
+
+
 def init_app(app: Flask) -> None:
     """Register the blueprint and the helpers of the report templates."""
     app.register_blueprint(bp)
@@ -236,6 +248,7 @@ def init_app(app: Flask) -> None:
         *(Path(app.static_folder or "static") / "css").glob("*.css"),
         *(root / "translations").rglob("*.mo"),
         *(root / "report").glob("*.py"),
+        *_centre_files(app),
     ]
     app.extensions["report_fingerprint"] = fingerprint(sources, str(CHART_VERSION))
     app.jinja_env.globals.update(

@@ -13,6 +13,7 @@ from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import Length, Optional, Regexp
 
 from ..i18n import current_language
+from ..models import CONSENTS
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.questions import MultiQuestion
 from ..questionnaire.scoring import visible_answers
@@ -22,7 +23,23 @@ from .steps import PageQuestion, is_missing
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-class ProfileFields(FlaskForm):
+class ConsentFields(FlaskForm):
+    """The three consents, each separate and none ticked in advance (the model's default)."""
+
+    consent_benchmark = BooleanField(
+        _l("Include my result, anonymised, in the comparison with other companies")
+    )
+    consent_advisors = BooleanField(_l("Share my result with the advisors of the centre"))
+    consent_partners = BooleanField(
+        _l("Let the centre introduce my company to recommended network partners")
+    )
+
+    def chosen(self) -> dict[str, bool]:
+        """The consents as ticked: benchmark, advisors, partners."""
+        return {name: bool(self[f"consent_{name}"].data) for name in CONSENTS}
+
+
+class ProfileFields(ConsentFields):
     """The fixed part of the profile page: company, contact and the three consents."""
 
     company_name = StringField(
@@ -39,15 +56,6 @@ class ProfileFields(FlaskForm):
                 message=_l("Please enter an e-mail address such as name@example.org."),
             ),
         ],
-    )
-    consent_benchmark = BooleanField(
-        _l("Include my anonymised result in the comparison with other companies (benchmark).")
-    )
-    consent_advisors = BooleanField(
-        _l("Share my result with the advisors of the digitalisation centre.")
-    )
-    consent_partners = BooleanField(
-        _l("Recommended network partners may be told about my company.")
     )
 
 

@@ -13,10 +13,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ..catalogue import questionnaires
 from ..extensions import db
+from ..firms import join_namesakes
 from ..models import Answer, Assessment, DimensionScore, company_key, utcnow
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.scoring import AssessmentScore, score_assessment, visible_answers
+from ..report.benchmark import peers_changed
 from ..report.cache import forget
+from .consents import apply_consents, consent_history
 from .pinning import pin, pinned_questionnaire
 
 #: Resume tokens are 32 random bytes (256 bits), URL-safe base64: 43 characters.
@@ -44,7 +47,7 @@ def start_assessment(questionnaire: Questionnaire, language: str) -> tuple[Asses
 
 
 def repeat_assessment(earlier: Assessment, language: str) -> tuple[Assessment, str]:
-    """Start the check again, linked to ``earlier``, with its profile filled in.
+    """Start the check again, linked to ``earlier``, with its profile filled in (not consents).
 
     The new check uses the questionnaire as it is offered now (or the earlier version when
     it is no longer offered); profile answers that no longer fit are left out.
@@ -53,15 +56,10 @@ def repeat_assessment(earlier: Assessment, language: str) -> tuple[Assessment, s
     questionnaire = questionnaires().get(pinned.id, pinned)
     assessment, token = start_assessment(questionnaire, language)
     assessment.previous = earlier
-    for key in (
-        "company_name",
-        "contact_email",
-        "consent_benchmark",
-        "consent_advisors",
-        "consent_partners",
-    ):
+    assessment.firm_id = earlier.firm_id
+    # The consents are asked again: each check's consent is given for that check.
+    for key in ("company_name", "contact_email", "company_key"):
         setattr(assessment, key, getattr(earlier, key))
-    assessment.company_key = earlier.company_key
     earlier_answers = stored_answers(earlier)
     profile = {}
     for question in questionnaire.profile:
@@ -145,10 +143,16 @@ def _apply_page(
         value = kept.get(column)
         setattr(assessment, column, value if isinstance(value, str) else None)
     if profile is not None:
+        consents = {}
         for key, value in profile.items():
-            setattr(assessment, key, value)
+            if key.startswith("consent_"):
+                consents[key.removeprefix("consent_")] = value
+            else:
+                setattr(assessment, key, value)
+        apply_consents(assessment, consents)
         assessment.company_key = company_key(assessment.company_name)
         assessment.profile_saved_at = assessment.profile_saved_at or utcnow()
+        join_namesakes(assessment)
 
 
 def _touch_open(assessment: Assessment, language: str) -> None:
@@ -202,6 +206,8 @@ def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentSco
 def delete_assessment(assessment: Assessment) -> None:
     """Delete the assessment, every answer, advisors' notes and its cached report files."""
     number = assessment.id
+    if assessment.submitted and assessment.consent_benchmark:
+        peers_changed()
     db.session.execute(delete(Answer).where(Answer.assessment_id == number))
     db.session.delete(assessment)
     db.session.commit()
@@ -225,6 +231,14 @@ def export(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, An
             "advisors": assessment.consent_advisors,
             "partners": assessment.consent_partners,
         },
+        "consent_history": [
+            {
+                "consent": change.consent,
+                "granted": change.granted,
+                "changed_at": change.changed_at.isoformat(),
+            }
+            for change in consent_history(assessment)
+        ],
         "answers": stored_answers(assessment),
         "result": result.to_json() if result is not None else None,
     }

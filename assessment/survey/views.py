@@ -17,18 +17,19 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..catalogue import questionnaires
 from ..i18n import current_language, localize
-from ..models import Assessment
+from ..models import CONSENTS, Assessment
 from ..questionnaire import Questionnaire
 from ..questionnaire.scoring import is_shown, visible_answers
-from . import operations, widgets
+from . import consents, operations, widgets
 from .describe import describe_condition
 from .fields import adapter_for, initial_answers
-from .forms import PROFILE_FIELDS, build_step_form, read_page
+from .forms import PROFILE_FIELDS, ConsentFields, build_step_form, read_page
 from .steps import PageQuestion, Step, first_open_step, is_missing, page_questions, steps
 
 bp = Blueprint("survey", __name__)
@@ -171,6 +172,39 @@ def _error_summary(
             else:
                 summary.append((form[key].id, str(form[key].label.text), message))
     return summary
+
+
+#: The consents by name, in words, for the history of changes.
+CONSENT_NAMES = {
+    "benchmark": _l("Comparison with other companies"),
+    "advisors": _l("Sharing with the centre's advisors"),
+    "partners": _l("Introduction to network partners"),
+}
+
+
+@bp.route("/a/<token>/consent", methods=["GET", "POST"])
+def consent(token: str) -> Any:
+    """The owner's consents: shown, and changed at any time, also after submitting."""
+    assessment, questionnaire = _load(token)
+    if request.method == "POST":
+        form = ConsentFields()
+        if not form.validate_on_submit():
+            abort(400)
+        consents.change_consents(assessment, form.chosen())
+        flash(_("Your choices are saved."), "success")
+        return redirect(url_for(".consent", token=token))
+    form = ConsentFields(
+        formdata=None,
+        data={f"consent_{name}": getattr(assessment, f"consent_{name}") for name in CONSENTS},
+    )
+    return render_template(
+        "survey/consent.html",
+        questionnaire=questionnaire,
+        form=form,
+        token=token,
+        history=consents.consent_history(assessment),
+        consent_names=CONSENT_NAMES,
+    )
 
 
 @bp.get("/a/<token>/saved")

@@ -234,6 +234,7 @@ def test_questionnaire_edited_while_in_progress(tmp_path: Path, small_app: Flask
     changed = changed.replace("{min: 20, score: 1}", "{min: 50, score: 1}")
     changed = changed.replace("version: 1", "version: 2")
     (edited / "check.yaml").write_text(changed, encoding="utf-8")
+    shutil.copy(DATA / "centre.yaml", edited)
     restarted = make_app(database_path(small_app), edited)
     owner.client = restarted.test_client()
     assert "Verkaufen Sie online?" in text(owner.step(1))

@@ -30,14 +30,17 @@ def test_landing_page_is_german_by_default(client: FlaskClient) -> None:
 
 
 def test_profile_page_asks_for_profile_and_consents(owner: Respondent) -> None:
-    """Step 1 of 3 is the profile: company, questions, e-mail and three separate consents."""
+    """Step 1 of 3 is the profile: company, questions, e-mail and three separate consents.
+
+    No consent is ticked in advance (GDPR Art. 4(11) and 7: consent is an active choice).
+    """
     html = text(owner.step(0))
     assert "Schritt 1 von 3" in html
     for name in ("company_name", "contact_email", "sector", "size"):
         assert f'name="{name}"' in html
-    assert is_checked(html, "consent_benchmark")
-    assert not is_checked(html, "consent_advisors")
-    assert not is_checked(html, "consent_partners")
+    for consent in ("consent_benchmark", "consent_advisors", "consent_partners"):
+        assert f'id="{consent}"' in html
+        assert not is_checked(html, consent)
 
 
 def test_small_check_from_start_to_report(owner: Respondent, small_app: Flask) -> None:
