@@ -16,6 +16,7 @@ from .catalogue import current_centre
 from .i18n import localize
 from .questionnaire import Text
 from .questionnaire.markdown import render_markdown
+from .report.benchmark import MIN_GROUP
 
 bp = Blueprint("centre", __name__)
 
@@ -29,8 +30,9 @@ LEGAL_PAGES = {
 
 def markdown(text: Text) -> Markup:
     """A Markdown text of the centre file as HTML, in the current language."""
+    html = render_markdown(localize(text))
     # render_markdown escapes any HTML in the text and keeps only safe links (bandit B704).
-    return Markup(render_markdown(localize(text)))  # nosec B704
+    return Markup(html)  # nosec B704
 
 
 def _legal_page(page: str) -> str:
@@ -83,3 +85,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["current_centre"] = current_centre
     app.jinja_env.globals["LEGAL_PAGES"] = LEGAL_PAGES
+    app.jinja_env.globals["benchmark_min_firms"] = benchmark_min_firms
+
+
+def benchmark_min_firms() -> int:
+    """The fewest firms a comparison group has: five, or more where the centre asks for it."""
+    return max(MIN_GROUP, current_app.config.get("BENCHMARK_MIN_FIRMS", MIN_GROUP))

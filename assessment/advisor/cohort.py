@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, cast, extract, func, select
+from sqlalchemy import Integer, cast, distinct, extract, func, select
 
 from ..catalogue import questionnaires
 from ..extensions import db
@@ -72,12 +72,14 @@ class Band:
 
 @dataclass(frozen=True)
 class GroupMean:
-    """The checks of one sector or size class: how many, and their mean overall score."""
+    """The checks of one sector or size class: how many, of how many firms, their mean score."""
 
     value: str | None
     label: str
     count: int
     mean: float | None
+    #: The firms these checks belong to (a firm's repeat checks count once here).
+    firms: int = 0
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class CohortStatistics:
     distributions: tuple[Distribution, ...]
     sectors: tuple[GroupMean, ...]
     sizes: tuple[GroupMean, ...]
+    #: The firms the matching checks belong to.
+    firms: int = 0
 
     @property
     def total(self) -> int:
@@ -110,7 +114,14 @@ def cohort_statistics(
         distributions=score_distributions(filters, advisor_id, questionnaire),
         sectors=group_means(filters, advisor_id, questionnaire, "sector"),
         sizes=group_means(filters, advisor_id, questionnaire, "size"),
+        firms=firm_count(filters, advisor_id),
     )
+
+
+def firm_count(filters: Filters, advisor_id: int | None) -> int:
+    """How many firms the filtered, shared checks belong to (see firms.py)."""
+    found = select(func.count(distinct(Assessment.firm_id))).where(*filters.conditions(advisor_id))
+    return db.session.scalar(found) or 0
 
 
 def _utc(column: Any) -> Any:
@@ -223,7 +234,12 @@ def group_means(
         raise ValueError(f"cannot group by {question_id!r}")
     column = getattr(Assessment, question_id)
     rows = db.session.execute(
-        select(column, func.count(), func.avg(Assessment.overall_score))
+        select(
+            column,
+            func.count(),
+            func.avg(Assessment.overall_score),
+            func.count(distinct(Assessment.firm_id)),
+        )
         .where(*filters.conditions(advisor_id))
         .group_by(column)
     ).all()
@@ -234,8 +250,9 @@ def group_means(
             label=profile_label(questionnaire, question_id, value),
             count=count,
             mean=float(mean) if mean is not None else None,
+            firms=firms,
         )
-        for value, count, mean in rows
+        for value, count, mean, firms in rows
     ]
     return tuple(sorted(found, key=lambda group: order(group.value)))
 

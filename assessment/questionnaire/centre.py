@@ -30,6 +30,7 @@ MAX_LOGO_BYTES = 1024 * 1024
 MARKDOWN_TEXTS = ("impressum", "privacy_notice", "accessibility_statement")
 _PNG = b"\x89PNG\r\n\x1a\n"
 _SVG = "{http://www.w3.org/2000/svg}svg"
+_LITERAL = re.compile(r"^(?:!\S*\s+)?\|")
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 Line = Annotated[str, Field(strict=True, min_length=1)]
@@ -118,11 +119,13 @@ def _markdown_problems(data: dict, loaded: LoadedYaml) -> Iterator[Problem]:
                 continue
             path: DocPath = (key, *((part,) if part != () else ()))
             mark = source.mark(path)
-            first = mark.line + _starts_below(lines, mark.line, mark.column)
+            literal = _is_literal_block(lines, mark.line, mark.column)
             where = source.describe(path)
             for offset, message in markdown_problems(markdown):
-                line = first + offset
-                column = mark.column if line == mark.line else _indent(lines, line) + 1
+                # A literal block (|) keeps the lines of its text; other styles fold or escape
+                # them, so a problem there is shown where the text starts.
+                line = mark.line + 1 + offset if literal else mark.line
+                column = _indent(lines, line) + 1 if literal else mark.column
                 yield Problem(source.file, line, column, where, message)
 
 
@@ -132,11 +135,11 @@ def _indent(lines: list[str], line: int) -> int:
     return len(text) - len(text.lstrip(" "))
 
 
-def _starts_below(lines: list[str], line: int, column: int) -> int:
-    """1 when the value at the mark is a block scalar (| or >): its text starts on the next line."""
-    if 0 < line <= len(lines):
-        return 1 if lines[line - 1][column - 1 : column] in ("|", ">") else 0
-    return 0
+def _is_literal_block(lines: list[str], line: int, column: int) -> bool:
+    """Whether the value at the mark is a literal block scalar (|, maybe after a tag)."""
+    if not 0 < line <= len(lines):
+        return False
+    return _LITERAL.match(lines[line - 1][column - 1 :]) is not None
 
 
 def _check_logo(name: str, folder: Path) -> Iterator[Finding]:
@@ -155,7 +158,13 @@ def _check_logo(name: str, folder: Path) -> Iterator[Finding]:
         return
     size = file.stat().st_size
     if size > MAX_LOGO_BYTES:
-        yield path, f"the logo is {size / 1024 / 1024:.1f} MiB; it may be at most 1 MiB"
+        yield (
+            path,
+            (
+                f"the logo {name!r} has {size:,} bytes; it may have at most 1 MiB "
+                f"({MAX_LOGO_BYTES:,} bytes)"
+            ),
+        )
         return
     reason = _png_problem(file) if suffix == ".png" else _svg_problem(file)
     if reason:
@@ -171,21 +180,37 @@ def _png_problem(file: Path) -> str | None:
 
 def _svg_problem(file: Path) -> str | None:
     """Why the file is not a plain SVG image: not XML, not SVG, or with scripts or entities."""
-    raw = file.read_bytes()
-    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return "is not UTF-8 text; save the SVG with UTF-8 encoding"
+    if "<!doctype" in text.lower() or "<!entity" in text.lower():
         return "declares a DOCTYPE or entities; save it as plain SVG"
     try:
         # No DOCTYPE (refused above), so no entities to expand or fetch.
-        root = ElementTree.fromstring(raw)  # nosec B314
+        root = ElementTree.fromstring(text)  # nosec B314
     except ElementTree.ParseError as error:
         return f"is not an SVG image (not well-formed XML: {error})"
     if root.tag != _SVG:
         return "is not an SVG image (its root element is not <svg>)"
     for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag in ("script", "foreignObject"):
-            return f"holds a <{tag}> element; a logo may only draw"
-        handlers = [attribute for attribute in element.attrib if attribute.lower().startswith("on")]
-        if handlers:
-            return f"holds the event handler {handlers[0]!r}; a logo may only draw"
+        reason = _active_content(element)
+        if reason:
+            return f"{reason}; a logo may only draw"
+    return None
+
+
+def _active_content(element: ElementTree.Element) -> str | None:
+    """What in an SVG element could run code: scripts, event handlers, javascript: links."""
+    tag = element.tag.rsplit("}", 1)[-1]
+    if tag in ("script", "foreignObject"):
+        return f"holds a <{tag}> element"
+    for attribute, value in element.attrib.items():
+        name = attribute.rsplit("}", 1)[-1]
+        if name.lower().startswith("on"):
+            return f"holds the event handler {name!r}"
+        if name.lower() == "attributename" and value.strip().lower().startswith("on"):
+            return f"animates the event handler {value.strip()!r}"
+        if "".join(value.split()).lower().startswith("javascript:"):
+            return "holds a javascript: link"
     return None

@@ -47,27 +47,42 @@ def _writer() -> MarkdownIt:
 
 def markdown_problems(source: str) -> Iterator[tuple[int, str]]:
     """What a Markdown text may not hold: (line within the text counted from 0, message)."""
-    for line, token in _walk(_reader().parse(source)):
+    lines = source.splitlines()
+    for block, token in _walk(_reader().parse(source)):
         if token.type in ("html_block", "html_inline"):
-            yield line, "raw HTML is not allowed in these texts; write plain Markdown"
+            needle, message = token.content.strip(), RAW_HTML
         elif token.type == "image":
-            yield line, "images are not allowed in these texts; the logo is set with logo:"
-        elif token.type == "link_open":
-            target = str(token.attrs.get("href", ""))
-            if not SAFE_LINK.match(target):
-                yield (
-                    line,
-                    (
-                        f"the link target {target!r} is not allowed; link to https://..., "
-                        "mailto:..., tel:... or a page of this site such as /datenschutz"
-                    ),
-                )
+            needle = str(token.attrs.get("src", ""))
+            message = "images are not allowed in these texts; the logo is set with logo:"
+        elif token.type == "link_open" and not SAFE_LINK.match(str(token.attrs.get("href", ""))):
+            needle = str(token.attrs.get("href", ""))
+            message = (
+                f"the link target {needle!r} is not allowed; link to https://..., "
+                "mailto:..., tel:... or a page of this site such as /datenschutz"
+            )
+        else:
+            continue
+        yield _line_of(needle.splitlines()[0] if needle else "", lines, block), message
 
 
-def _walk(tokens: list[Token], line: int = 0) -> Iterator[tuple[int, Token]]:
-    """Every token, inline ones included, with the line of the block it stands in."""
+RAW_HTML = "raw HTML is not allowed in these texts; write plain Markdown"
+
+
+def _line_of(needle: str, lines: list[str], block: tuple[int, int]) -> int:
+    """The first line of the block that holds ``needle`` (inline tokens know only their block)."""
+    start, end = block
+    for number in range(start, min(end, len(lines))):
+        if needle and needle in lines[number]:
+            return number
+    return start
+
+
+def _walk(
+    tokens: list[Token], block: tuple[int, int] = (0, 0)
+) -> Iterator[tuple[tuple[int, int], Token]]:
+    """Every token, inline ones included, with the lines of the block it stands in."""
     for token in tokens:
-        here = token.map[0] if token.map else line
+        here = (token.map[0], token.map[1]) if token.map else block
         yield here, token
         if token.children:
             yield from _walk(token.children, here)

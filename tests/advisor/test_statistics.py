@@ -110,21 +110,21 @@ def test_unshared_and_unfinished_checks_are_not_counted(
     add_assessment(sector="handel", status="in_progress")
     html = text(ada.get(PAGE))
     assert table(html, "stats-months") == [["Mai 2024", "1"], ["Gesamt", "1"]]
-    assert table(html, "stats-sectors") == [["Handel (Groß- und Einzelhandel)", "1", "70"]]
+    assert table(html, "stats-sectors") == [["Handel (Groß- und Einzelhandel)", "1", "1", "70"]]
 
 
 def test_means_by_sector_and_size_in_questionnaire_order(ada: FlaskClient, cohort: None) -> None:
-    """Count and mean overall score per sector and size class; unanswered last, as a dash."""
+    """Checks, firms and mean overall score per sector and size class; unanswered last."""
     html = text(ada.get(PAGE))
     assert table(html, "stats-sectors") == [
-        ["Handwerk", "2", "50"],
-        ["Handel (Groß- und Einzelhandel)", "1", "80"],
-        [MISSING, "1", "21"],
+        ["Handwerk", "2", "2", "50"],
+        ["Handel (Groß- und Einzelhandel)", "1", "1", "80"],
+        [MISSING, "1", "1", "21"],
     ]
     assert table(html, "stats-sizes") == [
-        ["Kleinstunternehmen (unter 10 Beschäftigte)", "1", "60"],
-        ["Kleines Unternehmen (10 bis 49 Beschäftigte)", "2", "60"],
-        [MISSING, "1", "21"],
+        ["Kleinstunternehmen (unter 10 Beschäftigte)", "1", "1", "60"],
+        ["Kleines Unternehmen (10 bis 49 Beschäftigte)", "2", "2", "60"],
+        [MISSING, "1", "1", "21"],
     ]
 
 
@@ -160,7 +160,7 @@ def test_quartiles_between_two_scores(
 def test_filters_narrow_the_statistics(ada: FlaskClient, cohort: None) -> None:
     """A sector and a date range narrow every table; the page has no sort order to offer."""
     html = text(ada.get(PAGE, query_string={"sector": "handwerk"}))
-    assert table(html, "stats-sectors") == [["Handwerk", "2", "50"]]
+    assert table(html, "stats-sectors") == [["Handwerk", "2", "2", "50"]]
     assert table(html, "stats-months")[-1] == ["Gesamt", "2"]
     assert 'name="sort"' not in html
     html = text(ada.get(PAGE, query_string={"submitted_from": "2024-02-01"}))
@@ -181,7 +181,7 @@ def test_bad_filters_are_refused_with_a_message(ada: FlaskClient, cohort: None) 
     html = text(response)
     assert "Einige Filter konnten nicht angewendet werden" in html
     assert "Das Enddatum darf nicht vor dem Anfangsdatum liegen." in html
-    assert table(html, "stats-sectors") == [["Handel (Groß- und Einzelhandel)", "1", "80"]]
+    assert table(html, "stats-sectors") == [["Handel (Groß- und Einzelhandel)", "1", "1", "80"]]
 
 
 def test_every_chart_is_svg_and_cached(
@@ -269,7 +269,7 @@ def test_english_page_and_charts(ada: FlaskClient, cohort: None, sample: Questio
     html = text(ada.get(PAGE))
     assert '<html lang="en">' in html
     assert table(html, "stats-months")[0] == ["December 2023", "1"]
-    assert table(html, "stats-sectors")[0] == ["Skilled crafts", "2", "50"]
+    assert table(html, "stats-sectors")[0] == ["Skilled crafts", "2", "2", "50"]
     assert sample.dimensions[0].title.get("en") in html
     sources = chart_sources(html)
     assert "Skilled crafts" in svg_words(ada.get(sources["sectors"]).data)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from assessment.extensions import db
-from assessment.models import Assessment, DimensionScore
+from assessment.models import Assessment, DimensionScore, company_key
 from assessment.questionnaire import Questionnaire
 from assessment.survey.pinning import pin
 
@@ -17,6 +18,8 @@ from ..conftest import serving
 from ..web.helpers import Respondent, complete
 
 CRAFT_FIRM = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
+#: When the first peer was submitted (before any check of the tests themselves).
+STARTED = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -39,7 +42,11 @@ PeerFactory = Callable[..., Assessment]
 
 @pytest.fixture
 def add_peer(report_app: Flask, sample: Questionnaire) -> PeerFactory:
-    """Store a peer assessment directly: its profile, consent, status and dimension scores."""
+    """Store a peer check directly: its profile, consent, status, scores and firm.
+
+    Each peer is a firm of its own, unless ``firm_of`` names a check of the firm it belongs to.
+    Later peers are submitted later.
+    """
     counter = iter(range(10_000))
 
     def add(
@@ -49,18 +56,27 @@ def add_peer(report_app: Flask, sample: Questionnaire) -> PeerFactory:
         size: str = "small",
         consent: bool = True,
         status: str = "submitted",
+        firm_of: Assessment | None = None,
+        company: str | None = None,
+        region: str | None = None,
     ) -> Assessment:
+        number = next(counter)
         with report_app.app_context():
             peer = Assessment(
-                token_hash=f"{next(counter):064d}",
+                token_hash=f"{number:064d}",
                 questionnaire_version=pin(sample),
                 language="de",
+                company_name=company,
+                company_key=company_key(company),
                 sector=sector,
                 size=size,
+                region=region,
                 consent_benchmark=consent,
                 status=status,
                 overall_score=score,
                 overall_level="entdecker",
+                submitted_at=STARTED + timedelta(minutes=number) if status == "submitted" else None,
+                firm_id=firm_of.firm_id if firm_of is not None else None,
             )
             db.session.add(peer)
             db.session.flush()
@@ -71,6 +87,7 @@ def add_peer(report_app: Flask, sample: Questionnaire) -> PeerFactory:
                 for d in sample.dimensions
             )
             db.session.commit()
+            db.session.refresh(peer)
             db.session.expunge(peer)
             return peer
 

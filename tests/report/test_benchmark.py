@@ -130,3 +130,74 @@ def test_unreadable_kept_medians_are_computed_again(
         assert recent_benchmark(assessment, "digitalcheck", 600).overall == 30
         (folder / "benchmark.json").write_text('{"unexpected": 1}')
         assert recent_benchmark(assessment, "digitalcheck", 600).overall == 30
+
+
+# --- firms, not checks ---------------------------------------------------------------------
+
+
+def test_a_firm_counts_once_with_its_latest_check(
+    submitted: Respondent, report_app: Flask, add_peer: PeerFactory
+) -> None:
+    """A firm with five checks is one peer, with its latest score: five firms make a group."""
+    first = add_peer(10)
+    for score in (20, 30, 40, 90):
+        add_peer(score, firm_of=first)
+    for score in (50, 60, 70):
+        add_peer(score)
+    assert group_of(report_app, submitted) is None, "four firms, eight checks: too few"
+    add_peer(80)
+    found = group_of(report_app, submitted)
+    assert (found.group, found.size) == ("sector_size", 5)
+    assert found.overall == 70, "the median of 90, 50, 60, 70 and 80"
+
+
+def test_a_firms_latest_consented_check_counts(
+    submitted: Respondent, report_app: Flask, add_peer: PeerFactory
+) -> None:
+    """A later check without consent does not count; the firm's consented check still does."""
+    first = add_peer(10)
+    add_peer(90, firm_of=first, consent=False)
+    for score in (20, 30, 40, 50):
+        add_peer(score)
+    found = group_of(report_app, submitted)
+    assert (found.size, found.overall) == (5, 30)
+
+
+def test_a_firms_latest_check_decides_its_group(
+    submitted: Respondent, report_app: Flask, add_peer: PeerFactory
+) -> None:
+    """A firm whose latest check is of another sector counts there, not in its earlier one."""
+    moved = add_peer(10)
+    add_peer(90, firm_of=moved, sector="handel")
+    for score in (20, 30, 40, 50):
+        add_peer(score)
+    found = group_of(report_app, submitted)
+    assert (found.group, found.size) == ("all", 5), "only four firms are crafts now"
+
+
+def test_the_firms_own_checks_never_count(
+    submitted: Respondent, report_app: Flask, add_peer: PeerFactory
+) -> None:
+    """Earlier and later checks of the company's own firm are never its peers."""
+    with report_app.app_context():
+        own = find_assessment(submitted.token)
+        db.session.expunge(own)
+    for score in (10, 20, 30):
+        add_peer(score, firm_of=own)
+    for score in (40, 50, 60, 70):
+        add_peer(score)
+    assert group_of(report_app, submitted) is None
+
+
+@pytest.mark.parametrize("least", [6, 7])
+def test_the_centre_may_ask_for_larger_groups(
+    submitted: Respondent, report_app: Flask, add_peer: PeerFactory, least: int
+) -> None:
+    """BENCHMARK_MIN_FIRMS raises the least group size; below five it is never lowered."""
+    for score in (10, 20, 30, 40, 50, 60):
+        add_peer(score)
+    with report_app.app_context():
+        assessment = find_assessment(submitted.token)
+        found = benchmark(assessment, "digitalcheck", least)
+        assert (found is not None) == (least <= 6)
+        assert benchmark(assessment, "digitalcheck", 2).size == 6, "never below five"

@@ -91,6 +91,22 @@ class Respondent:
             self.url("/review"), data={"csrf_token": csrf_token(page), "action": "submit"}
         )
 
+    def repeat(self) -> TestResponse:
+        """Do the check again from the report: the respondent goes on with the new check."""
+        report = self.client.get(self.url("/report"))
+        started = self.client.post(self.url("/repeat"), data={"csrf_token": csrf_token(report)})
+        assert started.status_code == 302, text(started)
+        match = _TOKEN.search(started.location)
+        assert match, started.location
+        self.token = match.group(1)
+        return self.client.get(started.location)
+
+    def choose_consents(self, *given: str) -> TestResponse:
+        """Save the consent page with only the named consents ticked (benchmark, advisors, ...)."""
+        page = self.client.get(self.url("/consent"))
+        form = {f"consent_{name}": "y" for name in given}
+        return self.client.post(self.url("/consent"), data={**form, "csrf_token": csrf_token(page)})
+
 
 def good_answer(question: QuestionBase) -> MultiDict:
     """Form data with a valid answer to any question: the second option, a middle number, ..."""
