@@ -71,6 +71,12 @@ def test_every_respondent_page(site: Site, page: Any, sample: Questionnaire, lan
     page.wait_for_url(f"{check}/report")
     assert_charts_described(page)
     found += findings(page, f"{language} report")
+    page.goto(f"{check}/consent")
+    found += findings(page, f"{language} consent")
+    page.locator("#consent_partners").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".notice")).to_be_visible()
+    found += findings(page, f"{language} consent saved")
     page.goto(f"{check}/delete")
     page.locator("main form button[type=submit]").click()
     found += findings(page, f"{language} deleted")
@@ -101,6 +107,17 @@ def test_every_advisor_page(site: Site, page: Any, language: str) -> None:
     page.goto(site.url + "/advisor/statistics")
     assert_charts_described(page)
     found += findings(page, f"{language} statistics")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_legal_page(site: Site, page: Any, language: str) -> None:
+    """Impressum, privacy notice and accessibility statement of the sample centre."""
+    found: list[str] = []
+    choose_language(page, site, language)
+    for path in ("/impressum", "/datenschutz", "/barrierefreiheit"):
+        page.goto(site.url + path)
+        found += findings(page, f"{language} legal {path.strip('/')}")
     assert not found, "\n".join(found)
 
 

@@ -130,6 +130,6 @@ def test_the_consent_page_in_english(owner: Respondent, small_app: Flask) -> Non
     landing = owner.client.get("/")
     owner.client.post("/language", data={"language": "en", "csrf_token": csrf_token(landing)})
     page = text(owner.client.get(owner.url("/consent")))
-    assert "<h1>What you share</h1>" in page
+    assert "<h1>Your consents</h1>" in page
     assert "What: your scores, never your company" in page
     assert "Introduction to network partners" in page and "given" in page
