@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select
 
 from .extensions import db
 from .models import Answer, Assessment, utcnow
+from .report.benchmark import peers_changed
 from .report.cache import forget
 
 BATCH = 500
@@ -51,6 +52,8 @@ def count_expired(cutoff: datetime) -> Expired:
 def purge(cutoff: datetime) -> Expired:
     """Delete the expired assessments in batches: answers, scores, notes, audit and cached files."""
     found = count_expired(cutoff)
+    if found.submitted:  # submitted checks leave the peer groups: kept medians are stale
+        peers_changed()
     while True:
         ids = list(
             db.session.scalars(select(Assessment.id).where(expired_condition(cutoff)).limit(BATCH))

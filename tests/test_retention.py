@@ -12,13 +12,20 @@ from sqlalchemy import func, select, update
 from assessment.advisor.accounts import create_advisor
 from assessment.advisor.models import ActionItem, AuditEvent, Note
 from assessment.extensions import db
-from assessment.models import Answer, Assessment, DimensionScore, utcnow
+from assessment.models import Answer, Assessment, ConsentChange, DimensionScore, utcnow
 from assessment.questionnaire import Questionnaire
+from assessment.report.benchmark import peer_changes
 from assessment.retention import purge_command
 
 from .web.helpers import Respondent, complete, csrf_token
 
-PROFILE = {"sector": "handwerk", "size": "small", "region": "soest", "consent_advisors": "y"}
+PROFILE = {
+    "sector": "handwerk",
+    "size": "small",
+    "region": "soest",
+    "consent_advisors": "y",
+    "consent_benchmark": "y",
+}
 
 
 def answer(app: Flask, sample: Questionnaire, company: str, *, submit: bool = True) -> Respondent:
@@ -60,7 +67,8 @@ def count(app: Flask, model: type, **where: object) -> int:
 def test_purge_deletes_what_is_too_old_with_everything_about_it(
     app: Flask, runner: FlaskCliRunner, sample: Questionnaire
 ) -> None:
-    """Old submitted and old unfinished checks go, with answers, scores, notes, audit and cache."""
+    """Old submitted and old unfinished checks go, with answers, scores, notes, audit, consent
+    history and cache; kept peer medians are stale at once."""
     old = answer(app, sample, "Alt GmbH")
     answer(app, sample, "Liegen geblieben", submit=False)
     answer(app, sample, "Neu GmbH")
@@ -84,13 +92,17 @@ def test_purge_deletes_what_is_too_old_with_everything_about_it(
     assert "Would delete 2 assessments older than 365 days (1 submitted, 1 unfinished" in dry.output
     assert count(app, Assessment) == 3
 
+    with app.app_context():
+        before = peer_changes()
     done = runner.invoke(purge_command, ["--older-than", "365"])
     assert done.exit_code == 0, done.output
+    with app.app_context():
+        assert peer_changes() == before + 1, "a submitted check left the peer groups"
     assert "Deleted 2 assessments" in done.output
     with app.app_context():
         left = db.session.scalars(select(Assessment.company_name)).all()
     assert left == ["Neu GmbH"]
-    for model in (Answer, DimensionScore, Note, ActionItem, AuditEvent):
+    for model in (Answer, DimensionScore, Note, ActionItem, AuditEvent, ConsentChange):
         assert count(app, model, assessment_id=old_id) == 0, model
     assert count(app, Answer, assessment_id=stale_id) == 0
     assert not cached.exists()
