@@ -154,7 +154,7 @@ def test_refused_in_production(advisor_app: Flask, command: list[str]) -> None:
 def test_bulk_inserts_consistent_rows_in_batches(
     advisor_app: Flask, sample: Questionnaire, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """N shared, submitted checks whose levels fit their scores, each with every dimension."""
+    """N shared, submitted checks of N firms whose levels fit their scores, with every dimension."""
     monkeypatch.setattr(demo, "BULK_BATCH", 40)
     result = invoke(advisor_app, "bulk", "--count", "100", "--seed", "3")
     assert result.exit_code == 0, result.output
@@ -164,6 +164,7 @@ def test_bulk_inserts_consistent_rows_in_batches(
         assert len({a.token_hash for a in checks}) == 100
         assert all(len(a.token_hash) == 64 for a in checks)
         assert all(a.consent_advisors and a.status == "submitted" for a in checks)
+        assert all(a.firm_id == a.id for a in checks), "each a firm of its own"
         for check in checks:
             assert check.overall_level == sample.level_for(Fraction(check.overall_score)).id
             assert len(check.dimension_scores) == len(sample.dimensions)
