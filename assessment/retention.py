@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import ColumnElement, and_, delete, or_, select
 
+from .catalogue import current_centre
 from .extensions import db
 from .models import Answer, Assessment, utcnow
 from .report.benchmark import peers_changed
@@ -72,14 +73,16 @@ def purge(cutoff: datetime) -> Expired:
     "--older-than",
     "days",
     type=click.IntRange(min=1),
-    required=True,
     metavar="DAYS",
-    help="Delete assessments submitted, or last saved unfinished, more than DAYS days ago.",
+    help="Delete assessments submitted, or last saved unfinished, more than DAYS days ago "
+    "(default: retention_days of centre.yaml, the period the owners are told).",
 )
 @click.option("--dry-run", is_flag=True, help="Only say how many would be deleted.")
 @with_appcontext
-def purge_command(days: int, dry_run: bool) -> None:
+def purge_command(days: int | None, dry_run: bool) -> None:
     """Delete assessments past the retention period, with everything stored about them."""
+    if days is None:
+        days = current_centre().retention_days
     cutoff = utcnow() - timedelta(days=days)
     if dry_run:
         found = count_expired(cutoff)

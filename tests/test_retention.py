@@ -142,9 +142,24 @@ def test_a_repeat_check_outlives_its_purged_predecessor(
         assert remaining.previous_id is None
 
 
+def test_the_centres_retention_period_is_the_default(
+    app: Flask, runner: FlaskCliRunner, sample: Questionnaire
+) -> None:
+    """Without --older-than the purge keeps what owners are told: centre.yaml's 730 days."""
+    answer(app, sample, "Knapp GmbH")
+    answer(app, sample, "Alt GmbH")
+    age(app, "Knapp GmbH", 729)
+    age(app, "Alt GmbH", 731)
+    done = runner.invoke(purge_command, [])
+    assert done.exit_code == 0, done.output
+    assert "Deleted 1 assessments older than 730 days" in done.output
+    with app.app_context():
+        assert db.session.scalars(select(Assessment.company_name)).all() == ["Knapp GmbH"]
+
+
 def test_bad_period_is_refused(runner: FlaskCliRunner) -> None:
-    """Zero, negative or missing days are refused with a usage message."""
-    for args in (["--older-than", "0"], ["--older-than", "-5"], ["--older-than", "x"], []):
+    """Zero, negative or unreadable days are refused with a usage message."""
+    for args in (["--older-than", "0"], ["--older-than", "-5"], ["--older-than", "x"]):
         result = runner.invoke(purge_command, args)
         assert result.exit_code == 2, args
         assert "--older-than" in result.output
