@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
 from flask_babel import gettext as _
+from werkzeug.routing import IntegerConverter, Map
 
 #: Pages load scripts, styles, images and fonts from this site only, and nothing inline.
 PAGE_POLICY = "; ".join(
@@ -72,7 +73,20 @@ def refuse_nul_characters() -> None:
                 abort(400, _("The request contains a NUL character, which no text may contain."))
 
 
+class DatabaseInteger(IntegerConverter):
+    """`<int:...>` in routes: a whole number a database column holds (ids are 32-bit on
+    PostgreSQL); a larger one matches no route and answers 404, never a database error."""
+
+    def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)  # type: ignore[arg-type]
+
+
 def init_app(app: Flask) -> None:
-    """Refuse NUL characters; add the headers to every response, error pages included."""
+    """Refuse NUL characters; add the headers to every response, error pages included.
+
+    Called before the blueprints are registered, so that every `<int:...>` route is bounded.
+    """
+    app.url_map.converters["int"] = DatabaseInteger
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
