@@ -131,7 +131,15 @@ def _partner_directory(
 ) -> tuple[PartnerDirectory | None, _Locator | None]:
     if outline.partners_file is None:
         return None, None
-    path = Path(source.file).parent / outline.partners_file
+    folder = Path(source.file).parent
+    path = folder / outline.partners_file
+    if not path.resolve().is_relative_to(folder.resolve()):
+        message = (
+            f"the partner directory {outline.partners_file!r} must be a file in this file's "
+            "folder (or below it)"
+        )
+        problems.append(source.problem(("partners",), message))
+        return None, None
     if not path.is_file():
         message = (
             f"the partner directory {outline.partners_file!r} does not exist next to this file"

@@ -23,7 +23,20 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.location}: {self.message}"
+        where = f"{visible(self.file)}:{self.line}:{self.column}: {visible(self.location)}"
+        return f"{where}: {visible(self.message)}"
+
+
+def visible(text: str) -> str:
+    """Text with control characters written as escapes, so that a problem is one honest line.
+
+    Names in a file (keys, ids) may hold line breaks or terminal escape sequences; printed as
+    they are, they could forge further lines of the report or recolour the terminal.
+    """
+    return "".join(
+        char if char.isprintable() or char == " " else char.encode("unicode_escape").decode()
+        for char in text
+    )
 
 
 class QuestionnaireError(Exception):

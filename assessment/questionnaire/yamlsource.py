@@ -123,7 +123,8 @@ def load_yaml(path: Path | str) -> LoadedYaml:
     name = str(path)
     source = SourceMap(name)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as file:  # no more than the limit is ever read
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         reason = error.strerror or str(error)
         return LoadedYaml(
