@@ -43,6 +43,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
+    # Pages show a firm's answers, results or an advisor's lists: no cache keeps them, unless
+    # a view says otherwise (content-hashed charts, the logo, static files).
+    headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -34,7 +34,7 @@ from ..questionnaire import Questionnaire
 from ..questionnaire.scoring import display_score
 from ..report.cache import cached
 from ..report.charts import INK, STYLE
-from ..report.views import cache_dir
+from ..report.views import cache_dir, cache_privately
 from .blueprint import bp
 from .cohort import (
     CohortStatistics,
@@ -362,6 +362,5 @@ def statistics_chart(kind: str) -> Response:
         svg, key = chart_svg(spec), spec.key
     response = Response(svg, mimetype="image/svg+xml")
     response.set_etag(key)
-    response.cache_control.private = True
-    response.cache_control.max_age = 86400 if wanted == key else 0
+    cache_privately(response, versioned=wanted == key)
     return response.make_conditional(request)

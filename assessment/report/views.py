@@ -169,8 +169,7 @@ def chart_response(inputs: ReportInputs, kind: str) -> Response:
     svg = chart_svg(spec, own_cache(inputs.assessment.id))
     response = Response(svg, mimetype="image/svg+xml")
     response.set_etag(spec.key)
-    response.cache_control.private = True
-    response.cache_control.max_age = 86400 if request.args.get("v") == spec.key[:16] else 0
+    cache_privately(response, versioned=request.args.get("v") == spec.key[:16])
     return response.make_conditional(request)
 
 
@@ -193,8 +192,18 @@ def pdf_response(inputs: ReportInputs, key: str) -> Response:
     response = Response(document, mimetype="application/pdf")
     filename = pdf_filename(inputs.assessment)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.cache_control.private = True
+    cache_privately(response, versioned=False)
     return response
+
+
+def cache_privately(response: Response, *, versioned: bool) -> None:
+    """A firm's file: kept a day by the browser alone when its URL names its content, else never
+    stored (a shared computer's cache would keep a firm's result)."""
+    response.cache_control.private = True
+    if versioned:
+        response.cache_control.max_age = 86400
+    else:
+        response.cache_control.no_store = True
 
 
 @bp.post("/a/<token>/repeat")

@@ -162,3 +162,23 @@ def test_nul_characters_are_refused(client: FlaskClient, sample_owner: Responden
     ):
         assert response.status_code == 400
         assert "NUL" in response.get_data(as_text=True)
+
+
+def test_no_cache_keeps_a_firms_data(app: Flask, sample: Questionnaire) -> None:
+    """Pages and files with a firm's data are never stored by a browser or proxy; only charts
+    whose URL names their content are kept a day, by the browser alone."""
+    owner = Respondent(app.test_client())
+    owner.start()
+    complete(owner, app, sample, "Muster GmbH", {"sector": "handwerk", "size": "small"})
+    for suffix in ("/report", "/export.json", "/consent", "/delete", "/step/1", "/saved"):
+        response = owner.client.get(owner.url(suffix))
+        assert response.headers["Cache-Control"] == "no-store", suffix
+    pdf_page = owner.client.get(owner.url("/report")).get_data(as_text=True)
+    versioned = pdf_page.split('src="charts/bars.svg?v=', 1)[1].split('"', 1)[0]
+    kept = owner.client.get(owner.url(f"/charts/bars.svg?v={versioned}"))
+    assert kept.headers["Cache-Control"] == "private, max-age=86400"
+    fresh = owner.client.get(owner.url("/charts/bars.svg"))
+    assert set(fresh.headers["Cache-Control"].split(", ")) == {"private", "no-store"}
+    with owner.client.get("/static/css/site.css") as static:  # closes the file, as a server does
+        assert "no-store" not in static.headers["Cache-Control"]
+    assert owner.client.get("/centre/logo").headers["Cache-Control"] == "public, max-age=86400"
