@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import utcnow
+from ..questionnaire.cleantext import has_invisible
 from .models import Advisor, AdvisorSession, LoginAttempt
 from .passwords import Hasher, policy_problem
 
@@ -72,7 +73,7 @@ def find_advisor(email: str) -> Advisor | None:
 def check_new_email(email: str) -> str:
     """The normalised address for a new account; AccountError if malformed or taken."""
     email = normalise_email(email)
-    if len(email) > 254 or not EMAIL.fullmatch(email):
+    if len(email) > 254 or not EMAIL.fullmatch(email) or has_invisible(email, single_line=True):
         raise AccountError(f"{email!r} is not an e-mail address.")
     if find_advisor(email) is not None:
         raise AccountError(f"An account for {email} exists already.")
@@ -82,6 +83,11 @@ def check_new_email(email: str) -> str:
 def create_advisor(email: str, password: str, *, admin: bool = False, name: str = "") -> Advisor:
     """Create an account; refuses a taken or malformed address and a weak password."""
     email = check_new_email(email)
+    if has_invisible(name, single_line=True):
+        raise AccountError(
+            f"The name {name!r} holds invisible control or text-direction characters; "
+            "type it again."
+        )
     problem = policy_problem(password, email)
     if problem:
         raise AccountError(problem)

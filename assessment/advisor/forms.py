@@ -16,13 +16,13 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..catalogue import questionnaires
 from ..i18n import localize
 from ..models import REVIEW_STATUSES
+from ..textfields import FreeTextField, NoInvisibleCharacters
 from .listing import SORTS, Filters
 from .passwords import MAX_LENGTH
 
@@ -38,7 +38,11 @@ class LoginForm(FlaskForm):
 
     email = EmailField(
         _l("E-mail address"),
-        validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254)],
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Length(max=254),
+            NoInvisibleCharacters(),
+        ],
     )
     password = PasswordField(
         _l("Password"),
@@ -205,17 +209,11 @@ class AssignForm(FlaskForm):
     advisor = SelectField(_l("Assigned advisor"), default="")
 
 
-def _plain_newlines(text: str | None) -> str | None:
-    """Browsers send line breaks as CR LF but count them as one character; so do we."""
-    return text.replace("\r\n", "\n") if text else text
-
-
 class NoteForm(FlaskForm):
     """A note on the assessment."""
 
-    text = TextAreaField(
+    text = FreeTextField(
         _l("Note"),
-        filters=[_plain_newlines],
         validators=[
             DataRequired(_l("Please write the note.")),
             Length(max=NOTE_LENGTH, message=_l("A note may have at most %(max)d characters.")),
@@ -226,9 +224,8 @@ class NoteForm(FlaskForm):
 class ActionForm(FlaskForm):
     """A new step of the advisor's action plan."""
 
-    text = TextAreaField(
+    text = FreeTextField(
         _l("Action item"),
-        filters=[_plain_newlines],
         validators=[
             DataRequired(_l("Please describe the step.")),
             Length(max=ACTION_LENGTH, message=_l("A step may have at most %(max)d characters.")),

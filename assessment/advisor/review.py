@@ -16,6 +16,7 @@ from ..report.content import build_report
 from ..report.views import chart_response, keyed_inputs, pdf_response, render_body, trusted
 from ..survey import operations
 from ..survey.views import review_rows
+from ..textfields import REMOVED_MESSAGE
 from . import workflow
 from .blueprint import bp
 from .forms import ActionForm, AssignForm, NoteForm, ShareActionsForm, StatusForm, status_name
@@ -150,6 +151,8 @@ def add_note(assessment_id: int) -> Any:
         return _page(found, 400, note_form=form)
     workflow.add_note(current_user, found, form.text.data.strip())
     flash(_("The note has been saved."), "success")
+    if form.text.cleaned:
+        flash(str(REMOVED_MESSAGE), "info")
     return _back(found, "notes-title")
 
 
@@ -162,6 +165,8 @@ def add_action(assessment_id: int) -> Any:
         return _page(found, 400, action_form=form)
     workflow.add_action(current_user, found, form.text.data.strip())
     flash(_("The step has been added to the action plan."), "success")
+    if form.text.cleaned:
+        flash(str(REMOVED_MESSAGE), "info")
     return _back(found, "actions-title")
 
 

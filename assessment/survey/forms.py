@@ -15,8 +15,10 @@ from wtforms.validators import Length, Optional, Regexp
 from ..i18n import current_language
 from ..models import CONSENTS
 from ..questionnaire import AnswerError, Questionnaire
-from ..questionnaire.questions import MultiQuestion
+from ..questionnaire.cleantext import has_invisible
+from ..questionnaire.questions import MultiQuestion, TextQuestion
 from ..questionnaire.scoring import visible_answers
+from ..textfields import NoInvisibleCharacters
 from .fields import QuestionField
 from .steps import PageQuestion, is_missing
 
@@ -44,13 +46,18 @@ class ProfileFields(ConsentFields):
 
     company_name = StringField(
         _l("Company name (optional)"),
-        validators=[Optional(), Length(max=200, message=_l("Please use at most 200 characters."))],
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Please use at most 200 characters.")),
+            NoInvisibleCharacters(),
+        ],
     )
     contact_email = EmailField(
         _l("Contact e-mail (optional)"),
         validators=[
             Optional(),
             Length(max=254, message=_l("Please use at most 254 characters.")),
+            NoInvisibleCharacters(),
             Regexp(
                 EMAIL_PATTERN,
                 message=_l("Please enter an e-mail address such as name@example.org."),
@@ -86,6 +93,8 @@ class PageResult:
 
     answers: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    #: Text answers that had invisible characters removed.
+    cleaned: list[str] = field(default_factory=list)
 
 
 def read_page(
@@ -104,6 +113,9 @@ def read_page(
     result = PageResult()
     for shown in page:
         question_field: QuestionField = form[shown.question.id]
+        raw = question_field.data
+        if isinstance(shown.question, TextQuestion) and isinstance(raw, str) and has_invisible(raw):
+            result.cleaned.append(shown.question.id)
         try:
             result.answers[shown.question.id] = shown.question.read_answer(question_field.data)
         except AnswerError as error:

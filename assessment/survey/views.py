@@ -26,6 +26,7 @@ from ..i18n import current_language, localize
 from ..models import CONSENTS, Assessment
 from ..questionnaire import Questionnaire
 from ..questionnaire.scoring import is_shown, visible_answers
+from ..textfields import REMOVED_MESSAGE
 from . import consents, operations, widgets
 from .describe import describe_condition
 from .fields import adapter_for, initial_answers
@@ -116,6 +117,8 @@ def step(token: str, number: int) -> Any:
             _("This assessment has been submitted; its answers can no longer be changed."), "info"
         )
         return redirect(url_for("report.report", token=token))
+    if result.cleaned:
+        flash(str(REMOVED_MESSAGE), "info")
     if action == "save":
         return redirect(url_for(".saved", token=token))
     if first_save:

@@ -570,6 +570,20 @@ def test_notes_have_author_and_time_oldest_first(
     assert "No notes yet." not in html
 
 
+def test_invisible_characters_leave_a_note_with_a_message(
+    reviewer: Reviewer, add_assessment: SharedFactory, advisor_app: Flask
+) -> None:
+    """A note loses control and direction-override characters, and the page says so."""
+    found = add_assessment()
+    response = reviewer.note(found, "Rückruf \u202eam Dienstag\x1b[0m")
+    assert flashes(text(response)) == [
+        "The note has been saved.",
+        "Invisible control or text-direction characters were removed from what you wrote.",
+    ]
+    with advisor_app.app_context():
+        assert db.session.scalars(select(Note.text)).all() == ["Rückruf am Dienstag[0m"]
+
+
 def test_empty_note_is_refused_at_the_field(
     reviewer: Reviewer, add_assessment: SharedFactory, advisor_app: Flask
 ) -> None:

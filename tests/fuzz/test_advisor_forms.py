@@ -24,6 +24,7 @@ from assessment.advisor.models import ActionItem, Advisor, Note
 from assessment.extensions import db
 from assessment.models import REVIEW_STATUSES, Assessment
 from assessment.questionnaire import load_questionnaire
+from assessment.questionnaire.cleantext import without_invisible
 from assessment.questionnaire.questions import SingleQuestion
 
 from ..advisor.conftest import ADA, PASSWORD, SharedFactory
@@ -433,8 +434,9 @@ def item_id(post: ReviewPost, bench: Workbench, before: State, app: Flask) -> in
 
 
 def expected_text(raw: str | None, limit: int) -> str | None:
-    """The note or step a valid text is stored as; None for an invalid one."""
-    text = raw.replace("\r\n", "\n") if raw else raw
+    """The note or step a valid text is stored as (without invisible characters); None for an
+    invalid one."""
+    text = without_invisible(raw.replace("\r\n", "\n")) if raw else raw
     if not text or not text.strip() or len(text) > limit:
         return None
     return text.strip()

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ..cleantext import without_invisible
 from .base import AnswerError, QuestionBase, describe_value, is_blank, register
 
 MAX_TEXT_LENGTH = 10_000
@@ -21,12 +22,15 @@ class TextQuestion(QuestionBase):
     )
 
     def read_answer(self, raw: Any) -> str | None:
-        """The text with line breaks normalised and surrounding blanks removed."""
+        """The text with line breaks normalised, invisible control and direction-override
+        characters removed, and surrounding blanks removed."""
         if is_blank(raw):
             return None
         if not isinstance(raw, str):
             raise AnswerError("wrong_type", f"expects a text, not {describe_value(raw)}")
-        text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+        text = without_invisible(raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
+        if not text:
+            return None
         if len(text) > self.max_length:
             message = f"the text has {len(text)} characters; at most {self.max_length} are allowed"
             raise AnswerError("too_long", message, length=len(text), max_length=self.max_length)
