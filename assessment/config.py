@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "production")
@@ -37,6 +38,7 @@ def config_from_env(
     database = (
         environ.get("DATABASE_URL") or f"sqlite:///{os.path.join(instance_path, 'digitalcheck.db')}"
     )
+    external = _external_url(environ.get("EXTERNAL_URL", ""), environment)
     return {
         "ENVIRONMENT": environment,
         "SECRET_KEY": secret or DEV_SECRET,
@@ -67,6 +69,13 @@ def config_from_env(
         "XLSX_MAX_ROWS": _number(environ, "XLSX_MAX_ROWS", 20_000),
         #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed.
         "TRUSTED_PROXIES": _count(environ, "TRUSTED_PROXIES"),
+        #: Whether the proxies' X-Forwarded-Host is believed (never by default).
+        "TRUST_FORWARDED_HOST": _flag(environ, "TRUST_FORWARDED_HOST"),
+        #: Where owners reach the app: every link that leaves a page (the resume link, the
+        #: PDF's links) is built on it, never on the request's Host.
+        "EXTERNAL_URL": external,
+        #: Requests for other hosts are refused (production: the external URL's host).
+        "TRUSTED_HOSTS": _trusted_hosts(environ, external, environment),
         "REMEMBER_COOKIE_DURATION": 0,
     }
 
@@ -106,6 +115,44 @@ def _at_least(environ: Mapping[str, str], name: str, least: int) -> int:
     if value < least:
         raise ConfigError(f"{name} may be raised, never set below {least}; it is {value}")
     return value
+
+
+def _external_url(raw: str, environment: str) -> str:
+    """The address owners use, such as https://check.example.org (no path, no trailing slash)."""
+    url = raw.strip().rstrip("/")
+    if not url:
+        if environment == "production":
+            raise ConfigError(
+                "EXTERNAL_URL must be set in production to the address owners use, "
+                "e.g. https://check.example.org: links in pages and PDFs are built on it"
+            )
+        return "http://127.0.0.1:5000"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise ConfigError(
+            f"EXTERNAL_URL must be a web address such as https://check.example.org, not {raw!r}"
+        )
+    if environment == "production" and parts.scheme != "https":
+        raise ConfigError(f"EXTERNAL_URL must start with https:// in production, not {raw!r}")
+    return url
+
+
+def _trusted_hosts(environ: Mapping[str, str], external: str, environment: str) -> list[str] | None:
+    """The host names requests may be for; None (any) in development unless given."""
+    given = [host.strip() for host in environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()]
+    if given:
+        return given
+    if environment == "production":
+        return [urlsplit(external).hostname or ""]
+    return None
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    """A yes/no setting: 1 or 0 (unset: 0)."""
+    raw = environ.get(name, "").strip() or "0"
+    if raw not in ("0", "1"):
+        raise ConfigError(f"{name} must be 1 or 0, not {raw!r}")
+    return raw == "1"
 
 
 def _normalise_database_url(url: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -34,6 +37,7 @@ CSRF_DETAIL = _l(
 
 def handle_http_error(error: HTTPException) -> tuple[str, int]:
     """Render an HTTP error (unhandled exceptions arrive here as 500) in the site's layout."""
+    _bind_links_to_the_external_url()
     code = error.code if error.code in TITLES else 500
     # Our own abort() calls give a specific description; Werkzeug's generic ones are not shown.
     detail = error.description if error.description != type(error).description else None
@@ -47,6 +51,16 @@ def handle_http_error(error: HTTPException) -> tuple[str, int]:
         detail=detail,
     )
     return page, code
+
+
+def _bind_links_to_the_external_url() -> None:
+    """A request for a host the app does not serve has no URL adapter: its error page builds
+    its links for the app's own address instead."""
+    if request_ctx.url_adapter is None:
+        external = urlsplit(current_app.config["EXTERNAL_URL"])
+        request_ctx.url_adapter = current_app.url_map.bind(
+            external.netloc, script_name=request.script_root or "/", url_scheme=external.scheme
+        )
 
 
 def init_app(app: Flask) -> None:

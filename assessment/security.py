@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
 
@@ -76,6 +77,12 @@ def refuse_nul_characters() -> None:
                 abort(400, _("The request contains a NUL character, which no text may contain."))
 
 
+def external_url(endpoint: str, **values: Any) -> str:
+    """The address of a page as owners reach it (EXTERNAL_URL), whatever Host the request named:
+    for every link that leaves the page, such as the resume link and the PDF's links."""
+    return current_app.config["EXTERNAL_URL"] + url_for(endpoint, **values)
+
+
 class DatabaseInteger(IntegerConverter):
     """`<int:...>` in routes: a whole number a database column holds (ids are 32-bit on
     PostgreSQL); a larger one matches no route and answers 404, never a database error."""
@@ -91,5 +98,6 @@ def init_app(app: Flask) -> None:
     Called before the blueprints are registered, so that every `<int:...>` route is bounded.
     """
     app.url_map.converters["int"] = DatabaseInteger
+    app.jinja_env.globals["external_url"] = external_url
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)

@@ -39,11 +39,47 @@ def test_production_settings(tmp_path: Path) -> None:
         "DIGITALCHECK_ENV": "production",
         "SECRET_KEY": "s" * 40,
         "DATABASE_URL": "postgres://user@db/digitalcheck",
+        "EXTERNAL_URL": "https://check.example.org/",
     }
     config = config_from_env(environ, str(tmp_path), PROJECT_ROOT)
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://user@db/digitalcheck"
     assert config["SECRET_KEY"] == "s" * 40
     assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["EXTERNAL_URL"] == "https://check.example.org"
+    assert config["TRUSTED_HOSTS"] == ["check.example.org"]
+    assert config["TRUST_FORWARDED_HOST"] is False
+    hosts = {**environ, "TRUSTED_HOSTS": "check.example.org, www.check.example.org"}
+    assert config_from_env(hosts, str(tmp_path), PROJECT_ROOT)["TRUSTED_HOSTS"] == [
+        "check.example.org",
+        "www.check.example.org",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("external", "message"),
+    [
+        (None, "EXTERNAL_URL must be set in production"),
+        ("http://check.example.org", "must start with https:// in production"),
+        ("https://check.example.org/app", "must be a web address such as"),
+        ("check.example.org", "must be a web address such as"),
+    ],
+)
+def test_production_needs_its_external_url(
+    tmp_path: Path, external: str | None, message: str
+) -> None:
+    """Links that leave a page are built on EXTERNAL_URL, so production refuses to guess it."""
+    environ = {"DIGITALCHECK_ENV": "production", "SECRET_KEY": "s" * 40}
+    if external is not None:
+        environ["EXTERNAL_URL"] = external
+    with pytest.raises(ConfigError, match=message):
+        config_from_env(environ, str(tmp_path), PROJECT_ROOT)
+
+
+def test_development_links_and_hosts(tmp_path: Path) -> None:
+    """In development links point at `make run`'s address and any host is answered."""
+    config = config_from_env({}, str(tmp_path), PROJECT_ROOT)
+    assert config["EXTERNAL_URL"] == "http://127.0.0.1:5000"
+    assert config["TRUSTED_HOSTS"] is None
 
 
 @pytest.mark.parametrize(

@@ -259,7 +259,9 @@ def init_app(app: Flask) -> None:
         *(root / "report").glob("*.py"),
         *_centre_files(app),
     ]
-    app.extensions["report_fingerprint"] = fingerprint(sources, str(CHART_VERSION))
+    # The report links the privacy notice at the external URL: a new one renders it anew.
+    extra = (str(CHART_VERSION), app.config.get("EXTERNAL_URL", ""))
+    app.extensions["report_fingerprint"] = fingerprint(sources, *extra)
     app.jinja_env.globals.update(
         shown=shown, effort_name=effort_name, partner_kind_name=partner_kind_name
     )

@@ -26,6 +26,7 @@ from ..i18n import current_language, localize
 from ..models import CONSENTS, Assessment
 from ..questionnaire import Questionnaire
 from ..questionnaire.scoring import is_shown, visible_answers
+from ..security import external_url
 from ..textfields import REMOVED_MESSAGE
 from . import consents, operations, widgets
 from .describe import describe_condition
@@ -157,7 +158,7 @@ def _render_step(
         errors=errors,
         summary=_error_summary(errors, page, form),
         token=token,
-        resume_url=url_for(".resume", token=token, _external=True),
+        resume_url=external_url("survey.resume", token=token),
     )
 
 
@@ -219,7 +220,7 @@ def saved(token: str) -> str:
         assessment=assessment,
         questionnaire=questionnaire,
         token=token,
-        resume_url=url_for(".resume", token=token, _external=True),
+        resume_url=external_url("survey.resume", token=token),
     )
 
 

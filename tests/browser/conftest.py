@@ -65,9 +65,11 @@ def serve(app: Flask) -> Iterator[str]:
     """Serve the app on a free port of 127.0.0.1 while the generator is open; its base URL."""
     app.config["SERVER_NAME"] = None
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["EXTERNAL_URL"] = base  # the resume link leads back to this server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base
     server.shutdown()
     thread.join(timeout=10)
     with app.app_context():

@@ -126,7 +126,7 @@ def test_save_and_continue_later_shows_the_link(owner: Respondent) -> None:
     saved = owner.send(0, {}, action="save")
     assert saved.location.endswith(owner.url("/saved"))
     page = text(owner.client.get(saved.location))
-    assert f"http://localhost{owner.url()}" in page
+    assert f"http://127.0.0.1:5000{owner.url()}" in page, "on EXTERNAL_URL, not the Host"
     resumed = owner.client.get(owner.url())
     assert resumed.location.endswith("/step/0"), "the profile was not completed yet"
 

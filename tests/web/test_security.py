@@ -87,6 +87,7 @@ def test_cookies_in_production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("DIGITALCHECK_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.setenv("EXTERNAL_URL", "https://localhost")
     app = create_app({"QUESTIONNAIRE_DIR": str(SAMPLE_DIR), "CACHE_DIR": str(tmp_path)})
     with app.app_context():
         db.create_all()
@@ -182,3 +183,53 @@ def test_no_cache_keeps_a_firms_data(app: Flask, sample: Questionnaire) -> None:
     with owner.client.get("/static/css/site.css") as static:  # closes the file, as a server does
         assert "no-store" not in static.headers["Cache-Control"]
     assert owner.client.get("/centre/logo").headers["Cache-Control"] == "public, max-age=86400"
+
+
+EVIL = "evil.example"
+
+
+def test_links_that_leave_the_page_use_the_external_url(tmp_path: Path) -> None:
+    """A forged Host or X-Forwarded-Host never reaches the resume link, even behind a proxy."""
+    app = make_app(tmp_path / "links.db")
+    behind = create_app({**app.config, "TRUSTED_PROXIES": 1, "EXTERNAL_URL": "https://dc.example"})
+    owner = Respondent(behind.test_client())
+    owner.start()
+    forged = {"X-Forwarded-Host": EVIL, "Host": EVIL}
+    owner.send(0, {"sector": "handwerk", "size": "small"}, action="save")
+    saved = owner.client.get(owner.url("/saved"), headers=forged)
+    html = saved.get_data(as_text=True)
+    assert f'value="https://dc.example/a/{owner.token}"' in html
+    assert EVIL not in html
+    with behind.app_context():
+        db.engine.dispose()
+
+
+def test_production_answers_only_for_its_own_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the production settings a request for another host gets the friendly 400 page;
+    X-Forwarded-Host is believed only when TRUST_FORWARDED_HOST=1."""
+    monkeypatch.setenv("DIGITALCHECK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.setenv("EXTERNAL_URL", "https://check.example.org")
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    app = create_app({"QUESTIONNAIRE_DIR": str(SAMPLE_DIR), "CACHE_DIR": str(tmp_path)})
+    client = app.test_client()
+    assert client.get("/", base_url="https://check.example.org").status_code == 200
+    refused = client.get("/", base_url=f"https://{EVIL}")
+    assert refused.status_code == 400
+    assert "<footer" in refused.get_data(as_text=True), "in the site's layout"
+    sneaked = client.get(
+        "/", base_url="https://check.example.org", headers={"X-Forwarded-Host": EVIL}
+    )
+    assert sneaked.status_code == 200, "the forwarded host is ignored, not obeyed"
+    monkeypatch.setenv("TRUST_FORWARDED_HOST", "1")
+    trusting = create_app({"QUESTIONNAIRE_DIR": str(SAMPLE_DIR), "CACHE_DIR": str(tmp_path)})
+    forwarded = trusting.test_client().get(
+        "/", base_url="https://check.example.org", headers={"X-Forwarded-Host": EVIL}
+    )
+    assert forwarded.status_code == 400, "now believed, and then refused as a foreign host"
+    for made in (app, trusting):
+        with made.app_context():
+            db.engine.dispose()
