@@ -60,6 +60,13 @@ def config_from_env(
         "LOGIN_WINDOW_MINUTES": _number(environ, "LOGIN_WINDOW_MINUTES", 15),
         "LOGIN_LIMIT_PER_ACCOUNT": _number(environ, "LOGIN_LIMIT_PER_ACCOUNT", 5),
         "LOGIN_LIMIT_PER_ADDRESS": _number(environ, "LOGIN_LIMIT_PER_ADDRESS", 20),
+        #: Checks one client address may start in START_WINDOW_MINUTES.
+        "START_LIMIT_PER_ADDRESS": _number(environ, "START_LIMIT_PER_ADDRESS", 20),
+        "START_WINDOW_MINUTES": _number(environ, "START_WINDOW_MINUTES", 15),
+        #: `flask purge` deletes checks started but never saved after this many days,
+        "UNSAVED_CHECK_DAYS": _number(environ, "UNSAVED_CHECK_DAYS", 30),
+        #: and login records and ended advisor sessions after this many.
+        "LOGIN_RECORD_DAYS": _number(environ, "LOGIN_RECORD_DAYS", 90),
         "PASSWORD_HASH_PROFILE": HASH_PROFILE,
         #: How old the peer medians in a report may be before they are computed again.
         "BENCHMARK_MAX_AGE_MINUTES": _number(environ, "BENCHMARK_MAX_AGE_MINUTES", 10),

@@ -16,6 +16,7 @@ TITLES = {
     404: _l("Page not found"),
     405: _l("This action is not possible here"),
     413: _l("Too much data"),
+    429: _l("Please wait a moment"),
     500: _l("Something went wrong on our side"),
     503: _l("Not available at the moment"),
 }
@@ -26,6 +27,7 @@ EXPLANATIONS = {
     404: _l("The page you asked for does not exist. Check the address, or start again."),
     405: _l("This page cannot be used this way. Please start again from the home page."),
     413: _l("The form sent more data than allowed. Please shorten your answers and try again."),
+    429: _l("Too many requests came from your network in a short time."),
     500: _l("The page could not be shown. Please try again in a moment; saved answers are safe."),
     503: _l("Please try again later. Your report in the browser is not affected."),
 }

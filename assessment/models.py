@@ -186,6 +186,25 @@ class ConsentChange(db.Model):
         return f"<ConsentChange {self.assessment_id}:{self.consent} {verb}>"
 
 
+class RateEvent(db.Model):
+    """Something a client did that is limited per client (starting a check): a pseudonym of
+    the client's address and the time, deleted by `flask purge` after a day."""
+
+    __tablename__ = "rate_events"
+    __table_args__ = (Index("ix_rate_events_kind_key_at", "kind", "client", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What was done, such as "start".
+    kind: Mapped[str] = mapped_column(String(20))
+    #: HMAC-SHA256 of the client's address under the secret key: countable, not readable.
+    client: Mapped[str] = mapped_column(String(64))
+    #: When.
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<RateEvent {self.kind} {self.client[:8]}>"
+
+
 class Counter(db.Model):
     """A number that changes when a shared state does, so that every worker sees the change.
 
@@ -276,4 +295,5 @@ __all__ = [
     "Counter",
     "DimensionScore",
     "QuestionnaireVersion",
+    "RateEvent",
 ]

@@ -487,6 +487,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "CACHE_DIR": str(workdir / "cache"),
                 "SECRET_KEY": "loadtest-" + "x" * 40,
                 "HOLD_DIR": str(hold_dir),
+                # 50 respondents share one address here; behind a proxy they would not
+                "START_LIMIT_PER_ADDRESS": "1000000",
             }
             flask(env, "db", "upgrade")
             with Gunicorn(env, workers=args.workers, app="bench.holding:app") as server:

@@ -116,6 +116,8 @@ def make_app(database: Path, questionnaire_dir: Path = SAMPLE_DIR, *, schema: bo
             "SQLALCHEMY_DATABASE_URI": database_uri(database, schema=schema),
             "CACHE_DIR": str(database.parent / "cache"),
             "SERVER_NAME": "localhost",
+            # tests start many checks from one address; tests of the limit set their own
+            "START_LIMIT_PER_ADDRESS": 100_000,
         }
     )
     if BACKEND == "sqlite" and schema:

@@ -10,9 +10,16 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select, update
 
 from assessment.advisor.accounts import create_advisor
-from assessment.advisor.models import ActionItem, AuditEvent, Note
+from assessment.advisor.models import ActionItem, AdvisorSession, AuditEvent, LoginAttempt, Note
 from assessment.extensions import db
-from assessment.models import Answer, Assessment, ConsentChange, DimensionScore, utcnow
+from assessment.models import (
+    Answer,
+    Assessment,
+    ConsentChange,
+    DimensionScore,
+    RateEvent,
+    utcnow,
+)
 from assessment.questionnaire import Questionnaire
 from assessment.report.benchmark import peer_changes
 from assessment.retention import purge_command
@@ -180,3 +187,50 @@ def test_deleting_an_assessment_deletes_its_cached_report(
     assert gone.status_code in (200, 302)
     assert count(app, Assessment) == 0
     assert not cached.exists()
+
+
+def test_purge_also_clears_unsaved_checks_and_old_records(
+    app: Flask, runner: FlaskCliRunner, sample: Questionnaire
+) -> None:
+    """Checks started but never saved go after 30 days; login records, sessions ended or idle
+    for 90 days and rate-limit records of yesterday go too; everything younger stays."""
+    now = utcnow()
+    for company in ("Nie gespeichert alt", "Nie gespeichert neu", "Gespeichert alt"):
+        owner = Respondent(app.test_client())
+        owner.start()
+        if company == "Gespeichert alt":
+            owner.send(0, {**PROFILE, "company_name": company}, action="save")
+        with app.app_context():
+            newest = db.session.scalars(select(Assessment).order_by(Assessment.id.desc())).first()
+            newest.company_name = company  # a label for the test; the owner never saved one
+            past = now - timedelta(days=10 if company.endswith("neu") else 31)
+            newest.created_at = newest.updated_at = past
+            db.session.commit()
+    with app.app_context():
+        advisor = create_advisor("ada@example.org", "correct horse battery staple")
+        old, recent = now - timedelta(days=91), now - timedelta(days=1)
+        db.session.add_all(
+            [
+                LoginAttempt(at=old, email="a@example.org", address="192.0.2.1", outcome="ok"),
+                LoginAttempt(at=recent, email="b@example.org", address="192.0.2.2", outcome="ok"),
+                AdvisorSession(token_hash="1" * 64, advisor_id=advisor.id, ended_at=old),
+                AdvisorSession(token_hash="2" * 64, advisor_id=advisor.id, last_seen_at=old),
+                AdvisorSession(token_hash="3" * 64, advisor_id=advisor.id, last_seen_at=recent),
+                RateEvent(kind="start", client="c" * 64, at=now - timedelta(days=2)),
+            ]
+        )
+        db.session.commit()
+    dry = runner.invoke(purge_command, ["--dry-run"])
+    assert "and 1 started but never saved more than 30 days ago" in dry.output
+    assert "Would delete 1 login records and 2 ended sessions older than 90 days" in dry.output
+    done = runner.invoke(purge_command, [])
+    assert done.exit_code == 0, done.output
+    assert "and 1 started but never saved more than 30 days ago" in done.output
+    assert "Deleted 1 login records and 2 ended sessions older than 90 days, and" in done.output
+    with app.app_context():
+        left = set(db.session.scalars(select(Assessment.company_name)))
+        assert left == {"Nie gespeichert neu", "Gespeichert alt"}
+        assert db.session.scalars(select(LoginAttempt.email)).all() == ["b@example.org"]
+        assert db.session.scalars(select(AdvisorSession.token_hash)).all() == ["3" * 64]
+        ages = db.session.scalars(select(RateEvent.at)).all()
+    assert len(ages) == 3, "the three starts of today stay; the one of two days ago went"

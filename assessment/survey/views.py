@@ -10,6 +10,7 @@ from flask import (
     Flask,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -21,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
+from .. import ratelimit
 from ..catalogue import questionnaires
 from ..i18n import current_language, localize
 from ..models import CONSENTS, Assessment
@@ -48,6 +50,18 @@ def start() -> BaseResponse:
     questionnaire = questionnaires().get(request.form.get("questionnaire", ""))
     if questionnaire is None:
         abort(400, _("Please choose one of the questionnaires offered."))
+    config = current_app.config
+    if not ratelimit.take(
+        "start", config["START_LIMIT_PER_ADDRESS"], config["START_WINDOW_MINUTES"]
+    ):
+        abort(
+            429,
+            _(
+                "Many checks have been started from your network in the last %(minutes)s "
+                "minutes. Please try again later, or continue a check with its personal link.",
+                minutes=config["START_WINDOW_MINUTES"],
+            ),
+        )
     _assessment, token = operations.start_assessment(questionnaire, current_language())
     return redirect(url_for(".step", token=token, number=0))
 
