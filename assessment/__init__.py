@@ -14,6 +14,7 @@ from . import catalogue, centre, errors, i18n, migrating, security, views
 from .advisor import views as advisor_views
 from .config import config_from_env
 from .extensions import csrf, db
+from .logs import configure_logging
 from .report import views as report_views
 from .survey import views as survey_views
 
@@ -22,6 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Create the application; refuses to start with an invalid questionnaire or configuration."""
+    configure_logging()  # before anything logs: every line carries its time
     app = Flask(
         __name__,
         instance_relative_config=True,

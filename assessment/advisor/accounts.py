@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..extensions import db
+from ..logs import log_event
 from ..models import utcnow
 from ..questionnaire.cleantext import has_invisible
 from .models import Advisor, AdvisorSession, LoginAttempt
@@ -141,13 +142,8 @@ def authenticate(email: str, password: str, address: str) -> Advisor | None:
             advisor.password_hash = hasher().hash(password)
     db.session.add(LoginAttempt(email=email, address=address[:64], outcome=outcome))
     db.session.commit()
-    log.log(
-        logging.INFO if outcome == "ok" else logging.WARNING,
-        "login %s for %s from %s",
-        outcome,
-        email,
-        address,
-    )
+    level = logging.INFO if outcome == "ok" else logging.WARNING
+    log_event(log, level, "login", outcome=outcome, email=email, address=address)
     return advisor if outcome == "ok" else None
 
 
@@ -175,10 +171,11 @@ def start_session(advisor: Advisor) -> str:
     return token
 
 
-def end_session(token: str | None) -> None:
-    """End a session on the server: its cookie no longer logs anyone in."""
+def end_session(token: str | None, *, email: str = "", address: str = "") -> None:
+    """End a session on the server: its cookie no longer logs anyone in (logged as a logout)."""
     if not token:
         return
+    log_event(log, logging.INFO, "logout", email=email, address=address)
     db.session.execute(
         update(AdvisorSession)
         .where(AdvisorSession.token_hash == _hash(token), AdvisorSession.ended_at.is_(None))

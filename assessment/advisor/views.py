@@ -59,7 +59,8 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> BaseResponse:
     """Log out: the session ends on the server too."""
-    accounts.end_session(session.get(SESSION_TOKEN))
+    email = current_user.email if current_user.is_authenticated else ""
+    accounts.end_session(session.get(SESSION_TOKEN), email=email, address=client_address())
     logout_user()
     _fresh_session()
     flash(_("You have logged out."), "success")

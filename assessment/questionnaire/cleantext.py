@@ -13,7 +13,7 @@ import re
 #: overrides and isolates (U+202A-U+202E, U+2066-U+2069).
 INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: In a single line (a name, an address) tabs and line breaks are out of place too.
-INVISIBLE_IN_LINE = re.compile(INVISIBLE.pattern[:-1] + "\t\n\r]")
+INVISIBLE_IN_LINE = re.compile(INVISIBLE.pattern[:-1] + "\t\n\r\u2028\u2029]")
 
 
 def has_invisible(text: str, *, single_line: bool = False) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import timedelta
@@ -18,6 +19,7 @@ from werkzeug.test import TestResponse
 from assessment.advisor.accounts import create_advisor, deactivate_advisor
 from assessment.advisor.models import AdvisorSession, LoginAttempt
 from assessment.extensions import db
+from assessment.logs import log_event
 
 from ..web.helpers import csrf_token, text
 from .conftest import ADA, PASSWORD, login
@@ -337,16 +339,48 @@ def test_every_attempt_is_stored_and_logged(
     ]
     assert [(email, outcome) for email, _address, outcome in outcomes(advisor_app)] == expected
     logged = [
-        (r.levelname, r.getMessage())
+        (r.levelname, r.getMessage(), r.outcome, r.email, r.address)
         for r in caplog.records
         if r.name == "assessment.advisor.login"
     ]
     assert logged == [
-        ("INFO" if outcome == "ok" else "WARNING", f"login {outcome} for {email} from 127.0.0.1")
+        ("INFO" if outcome == "ok" else "WARNING", "login", outcome, email, "127.0.0.1")
         for email, outcome in expected
     ]
     assert PASSWORD not in caplog.text and WRONG not in caplog.text
     assert GRACE_PASSWORD not in caplog.text
+
+
+def test_the_log_is_one_escaped_line_per_event(
+    advisor_app: Flask, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each event is one line of JSON with its time, level, who and from where: successful
+    logins and logouts too. A login e-mail with a line break is refused before it is logged."""
+    capsys.readouterr()
+    forged = 'x@example.org\n{"level": "INFO", "message": "login", "outcome": "ok"}'
+    refused = log_in(advisor_app.test_client(), forged, WRONG)
+    assert refused.status_code == 400
+    client = advisor_app.test_client()
+    log_in(client, ADA, PASSWORD)
+    page = client.get(DASHBOARD)
+    client.post("/advisor/logout", data={"csrf_token": csrf_token(page)})
+    events = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.strip()]
+    logins = [e for e in events if e["logger"] == "assessment.advisor.login"]
+    assert [(e["level"], e["message"], e.get("outcome"), e["email"]) for e in logins] == [
+        ("INFO", "login", "ok", ADA),
+        ("INFO", "logout", None, ADA),
+    ]
+    assert all(e["address"] == "127.0.0.1" and e["time"].endswith("+00:00") for e in logins)
+
+
+def test_log_lines_cannot_be_forged(capsys: pytest.CaptureFixture[str]) -> None:
+    """Whatever a value holds (line breaks of any kind, escapes, quotes), an event is one line."""
+    capsys.readouterr()
+    sneaky = 'a\n{"forged": 1}\r\u2028\u2029\x85\x1b[31m"'
+    log_event(logging.getLogger("assessment.test"), logging.WARNING, "probe", email=sneaky)
+    written = capsys.readouterr().err
+    assert written.count("\n") == 1 and len(written.splitlines()) == 1
+    assert json.loads(written)["email"] == sneaky
 
 
 # --- logging out and the end of sessions ------------------------------------------------
