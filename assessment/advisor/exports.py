@@ -4,15 +4,18 @@ Both files have the same columns: the assessment's id, company and contact, the 
 the profile, the dates, the review, the overall result and every dimension's score and level.
 Profile answers, levels and review statuses appear as their labels in the current language (the
 column a person reads; the filters still use the ids). Scores are rounded half up to one decimal.
-Times are in UTC. The CSV file is UTF-8 with a byte order mark and commas (RFC 4180) with decimal
-points, for other programs; people who open the list in Excel get the XLSX file, which needs no
-import settings in any locale.
+The CSV comes in two dialects, chosen on the dashboard's export form: for Excel as German
+installations read it (semicolons, decimal commas, times in the centre's time zone) and after
+RFC 4180 for other programs (commas, decimal points, times in UTC); both are UTF-8 with a byte
+order mark, quote every text, and neutralise every text a spreadsheet could take for a formula,
+also after a separator inside it. The XLSX file needs no import settings in any locale.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from flask import Response, abort, current_app, request, send_file, stream_with_context
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Connection, Row, Select, bindparam, func, select
@@ -38,8 +42,9 @@ from .listing import Filters, filtered, versions_by_id
 CHUNK = 1000
 #: Dimensions joined in one query (SQLite joins at most 64 tables).
 JOINED = 50
-#: What a spreadsheet may take as the start of a formula (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet may take as the start of a formula (OWASP, "CSV Injection"), at the start
+#: of a cell or after a separator that a spreadsheet set to another dialect might split at.
+FORMULA = re.compile(r"(^|[,;])([=+\-@\t\r])")
 #: The columns read from the database, in this order.
 COLUMNS = (
     Assessment.id,
@@ -66,8 +71,8 @@ Cell = str | int | float | datetime | None
 
 
 def neutralise(text: str) -> str:
-    """The text with an apostrophe in front if a spreadsheet would read it as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """The text with an apostrophe before every start a spreadsheet would read as a formula."""
+    return FORMULA.sub(r"\1'\2", text)
 
 
 class Labels(dict[str | None, str | None]):
@@ -272,37 +277,80 @@ def _filename(extension: str) -> str:
     return f"digital-check-assessments-{datetime.now(UTC):%Y-%m-%d}.{extension}"
 
 
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV file is written: for German Excel, or after RFC 4180 for other programs."""
+
+    delimiter: str
+    decimal: str
+    #: Times in the app's time zone (BABEL_DEFAULT_TIMEZONE) rather than UTC.
+    local_times: bool
+
+
+CSV_DIALECTS = {
+    "excel": CsvDialect(delimiter=";", decimal=",", local_times=True),
+    "rfc4180": CsvDialect(delimiter=",", decimal=".", local_times=False),
+}
+
+
 @bp.get("/export.csv")
 def export_csv() -> Response:
     """The filtered list as CSV, written while it is read so that any length needs little memory."""
+    chosen = request.args.get("format", "rfc4180")
+    dialect = CSV_DIALECTS.get(chosen)
+    if dialect is None:
+        abort(400, _("Please choose one of the CSV formats offered."))
     filters, sort = filters_or_abort()
     export = build_export(filters, current_user.id, sort)
-    lines = stream_with_context(csv_text(export))
+    lines = stream_with_context(csv_text(export, dialect))
     response = Response(lines, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def csv_text(export: Export) -> Iterator[str]:
-    """The CSV file in pieces: the byte order mark and header, then one piece per chunk."""
+def csv_text(export: Export, dialect: CsvDialect = CSV_DIALECTS["rfc4180"]) -> Iterator[str]:
+    """The CSV file in pieces: the byte order mark and header, then one piece per chunk.
+
+    Every text is quoted, so that no separator, quote or line break inside one splits it, in
+    whichever dialect a spreadsheet opens the file.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, quoting=csv.QUOTE_NONNUMERIC)
     buffer.write("\N{BYTE ORDER MARK}")
-    writer.writerow(export.header)
+    writer.writerow(_dialect_header(export.header, dialect))
     yield _drain(buffer)
     for chunk in export.chunks:
-        writer.writerows(map(_with_text_times, chunk))
+        writer.writerows(_in_dialect(cells, dialect) for cells in chunk)
         yield _drain(buffer)
 
 
-def _with_text_times(cells: list[Cell]) -> list[Cell]:
-    """The line with its times as text: ISO 8601 to the second ("2025-03-01 09:30:00")."""
-    for position in TIME_CELLS:
-        moment = cells[position]
-        if isinstance(moment, datetime):
-            cells[position] = moment.isoformat(sep=" ", timespec="seconds")
-    return cells
+def _dialect_header(names: list[str], dialect: CsvDialect) -> list[str]:
+    """The header, with the time zone of the times named."""
+    if not dialect.local_times:
+        return names
+    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    local = [_("Started (%(zone)s)", zone=zone), _("Submitted (%(zone)s)", zone=zone)]
+    named = list(names)
+    for position, name in zip(TIME_CELLS, local, strict=True):
+        named[position] = neutralise(name)
+    return named
+
+
+def _in_dialect(cells: list[Cell], dialect: CsvDialect) -> list[Cell]:
+    """A line's cells as the dialect writes them: times and decimal numbers as text."""
+    written: list[Cell] = []
+    for cell in cells:
+        if isinstance(cell, datetime):
+            if dialect.local_times:
+                written.append(format_datetime(cell.replace(tzinfo=UTC), "dd.MM.yyyy HH:mm:ss"))
+            else:
+                written.append(cell.isoformat(sep=" ", timespec="seconds"))
+        elif isinstance(cell, float) and dialect.decimal != ".":
+            written.append(str(cell).replace(".", dialect.decimal))
+        else:
+            written.append(cell)
+    return written
 
 
 def _drain(buffer: io.StringIO) -> str:

@@ -91,6 +91,11 @@ def filter_link(endpoint: str) -> str:
     return url_for(endpoint, **filter_args(request.args, leave_out=("page",)))
 
 
+def filter_fields() -> dict[str, str]:
+    """The list's filters and sort, for the hidden fields of a form that keeps them."""
+    return filter_args(request.args, leave_out=("page", "format"))
+
+
 def init_app(app: Flask) -> None:
     """Register the advisor pages and their template helpers."""
     from . import exports, review, statistics  # noqa: F401  (their routes join the blueprint)
@@ -102,6 +107,7 @@ def init_app(app: Flask) -> None:
         sort_name=sort_name,
         page_link=page_link,
         filter_link=filter_link,
+        filter_fields=filter_fields,
         profile_label=profile_label,
         level_label=level_label,
     )

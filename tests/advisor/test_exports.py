@@ -243,11 +243,56 @@ def test_csv_neutralises_formulas(english: FlaskClient, add_assessment: SharedFa
 
 
 def test_neutralise_leaves_ordinary_text_alone() -> None:
-    """Only the starts that spreadsheets read as formulas are changed."""
+    """Only the starts that spreadsheets read as formulas are changed, also after a separator."""
     assert neutralise("Müller & <Söhne>") == "Müller & <Söhne>"
     assert neutralise(" =1") == " =1"
     assert neutralise("") == ""
     assert neutralise("-") == "'-"
+    assert neutralise("Bau, Holz; Metall - Glas") == "Bau, Holz; Metall - Glas"
+    assert neutralise("a;=1+1,+2;@x") == "a;'=1+1,'+2;'@x"
+
+
+ATTACK = "Muster GmbH;=1+1;=cmd|' /C calc'!A0"
+
+
+def test_excel_csv_as_german_excel_reads_it(
+    english: FlaskClient, add_assessment: SharedFactory
+) -> None:
+    """Semicolons, decimal commas, times in the centre's zone, every text quoted: a company name
+    with semicolons and formulas stays one harmless cell, even read without the quotes."""
+    add_assessment(ATTACK, score=62.34, submitted_at=SUBMITTED)
+    add_assessment('Tischlerei "Holz", Meier\nund Söhne', score=50.0, submitted_at=SUBMITTED)
+    response = english.get("/advisor/export.csv?format=excel")
+    assert response.status_code == 200
+    raw = response.get_data(as_text=True)
+    assert raw.startswith("\N{BYTE ORDER MARK}")
+    rows = list(csv.reader(io.StringIO(raw.removeprefix("\N{BYTE ORDER MARK}")), delimiter=";"))
+    header, lines = rows[0], {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert header[9:11] == ["Started (Europe/Berlin)", "Submitted (Europe/Berlin)"]
+    attack = lines["Muster GmbH;'=1+1;'=cmd|' /C calc'!A0"]
+    assert attack["Submitted (Europe/Berlin)"] == "01.03.2025 10:30:00", "09:30 UTC is 10:30 CET"
+    assert attack["Overall score"] == "62,3"
+    assert 'Tischlerei "Holz", Meier\nund Söhne' in lines
+    for line in raw.splitlines():  # a spreadsheet that ignored the quotes would split here
+        for piece in line.split(";"):
+            assert not piece.strip('"').startswith(("=", "+", "@")), piece
+
+
+def test_rfc4180_csv_for_other_programs(
+    english: FlaskClient, add_assessment: SharedFactory
+) -> None:
+    """Commas, decimal points and UTC; the same neutralised texts."""
+    add_assessment(ATTACK, score=62.34, submitted_at=SUBMITTED)
+    [line] = read_csv(english.get("/advisor/export.csv?format=rfc4180"))
+    assert line["Company"] == "Muster GmbH;'=1+1;'=cmd|' /C calc'!A0"
+    assert (line["Overall score"], line["Submitted (UTC)"]) == ("62.3", "2025-03-01 09:30:00")
+
+
+def test_an_unknown_csv_format_is_refused(english: FlaskClient) -> None:
+    """Only the two formats offered: anything else is a friendly 400 saying so."""
+    response = english.get("/advisor/export.csv?format=tsv")
+    assert response.status_code == 400
+    assert "Please choose one of the CSV formats offered." in response.get_data(as_text=True)
 
 
 def test_empty_result_gives_the_header_only(
@@ -259,7 +304,7 @@ def test_empty_result_gives_the_header_only(
 
     assert response.status_code == 200
     assert response.get_data(as_text=True).splitlines() == [
-        "\N{BYTE ORDER MARK}" + ",".join(FIXED_COLUMNS)
+        "\N{BYTE ORDER MARK}" + ",".join(f'"{name}"' for name in FIXED_COLUMNS)
     ]
 
 

@@ -54,6 +54,9 @@ class Words:
     crafts: str
     apply: str
     export_csv: str
+    export_list: str
+    csv_for_programs: str
+    download_csv: str
     report: str
     overall: str
     profile: str
@@ -97,6 +100,9 @@ GERMAN = Words(
     crafts="Handwerk",
     apply="Anwenden",
     export_csv="Diese Liste als CSV exportieren",
+    export_list="Diese Liste exportieren",
+    csv_for_programs="Für andere Programme (RFC 4180: Kommas, Dezimalpunkte, Zeiten in UTC)",
+    download_csv="CSV herunterladen",
     report="Bericht",
     overall="Gesamtergebnis",
     profile="Profil",
@@ -154,6 +160,9 @@ ENGLISH = Words(
     crafts="Skilled crafts",
     apply="Apply",
     export_csv="Export this list as CSV",
+    export_list="Export this list",
+    csv_for_programs="For other programs (RFC 4180: commas, decimal points, times in UTC)",
+    download_csv="Download CSV",
     report="Report",
     overall="Overall result",
     profile="Profile",
@@ -325,8 +334,11 @@ def test_advisor_journey(site: Site, page: Any, sample: Questionnaire, words: Wo
     expect(row.get_by_role("cell", name=words.reviewed, exact=True)).to_be_visible()
     expect(page.locator(".counts .status-reviewed")).to_have_text(f"{words.reviewed}: 1")
 
+    page.get_by_text(words.export_list, exact=True).click()  # opens the export panel
+    expect(page.get_by_role("group", name=words.export_csv)).to_be_visible()
+    page.get_by_label(words.csv_for_programs, exact=True).check()
     with page.expect_download() as info:
-        page.get_by_role("link", name=words.export_csv, exact=True).click()
+        page.get_by_role("button", name=words.download_csv, exact=True).click()
     download = info.value
     name = download.suggested_filename
     assert re.fullmatch(r"digital-check-assessments-\d{4}-\d{2}-\d{2}\.csv", name)
