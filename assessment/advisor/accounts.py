@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..logs import log_event
@@ -18,6 +18,7 @@ from ..models import utcnow
 from ..questionnaire.cleantext import has_invisible
 from .models import Advisor, AdvisorSession, LoginAttempt
 from .passwords import Hasher, policy_problem
+from .throttle import trusted_device, wait_before_attempt
 
 log = logging.getLogger("assessment.advisor.login")
 #: One @, something before it, and a domain with a dot; no spaces.
@@ -118,17 +119,34 @@ def deactivate_advisor(email: str) -> Advisor:
     return advisor
 
 
-def authenticate(email: str, password: str, address: str) -> Advisor | None:
+@dataclass(frozen=True)
+class LoginResult:
+    """What came of a login attempt: the advisor, or the seconds to wait before the next try."""
+
+    advisor: Advisor | None
+    wait: int = 0
+
+
+def authenticate(
+    email: str, password: str, address: str, device_cookie: str | None = None
+) -> LoginResult:
     """The advisor if the login may proceed; every attempt is recorded and logged.
 
-    A wrong password, an unknown or deactivated account and a rate-limited attempt all
-    return None after the same work, so that the answer tells an attacker nothing.
+    A wrong password, an unknown and a deactivated account return no advisor after the same
+    work, so that the answer tells an attacker nothing. After too many failures the attempt is
+    not evaluated until a growing delay has passed (throttle.py); such a refused attempt is
+    recorded as "limited" and does not count as a failure.
     """
     email = normalise_email(email)[:254]
     limits = Limits.configured()
+    device = trusted_device(device_cookie, email)
     advisor = find_advisor(email)
-    matches = hasher().verify(advisor.password_hash if advisor else None, password)
-    if _too_many_failures(email, address, limits):
+    wait = wait_before_attempt(
+        email, address, device, (limits.per_account, limits.per_address, limits.window)
+    )
+    stored = advisor.password_hash if advisor else None
+    matches = not wait and hasher().verify(stored, password)
+    if wait:
         outcome = "limited"
     elif advisor is None:
         outcome = "unknown"
@@ -140,23 +158,16 @@ def authenticate(email: str, password: str, address: str) -> Advisor | None:
         outcome = "ok"
         if hasher().needs_rehash(advisor.password_hash):
             advisor.password_hash = hasher().hash(password)
-    db.session.add(LoginAttempt(email=email, address=address[:64], outcome=outcome))
+    attempt = LoginAttempt(
+        email=email, address=address[:64], outcome=outcome, device=device.key if device else None
+    )
+    db.session.add(attempt)
     db.session.commit()
     level = logging.INFO if outcome == "ok" else logging.WARNING
-    log_event(log, level, "login", outcome=outcome, email=email, address=address)
-    return advisor if outcome == "ok" else None
-
-
-def _too_many_failures(email: str, address: str, limits: Limits) -> bool:
-    """Whether the account or the address has failed too often within the window."""
-    since = utcnow() - limits.window
-    failed = (LoginAttempt.outcome != "ok") & (LoginAttempt.at >= since)
-    count = func.count(LoginAttempt.id)
-    by_account = db.session.scalar(select(count).where(failed, LoginAttempt.email == email))
-    if (by_account or 0) >= limits.per_account:
-        return True
-    by_address = db.session.scalar(select(count).where(failed, LoginAttempt.address == address))
-    return (by_address or 0) >= limits.per_address
+    log_event(
+        log, level, "login", outcome=outcome, email=email, address=address, trusted=bool(device)
+    )
+    return LoginResult(advisor if outcome == "ok" else None, wait)
 
 
 def _hash(token: str) -> str:

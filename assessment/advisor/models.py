@@ -64,6 +64,7 @@ class LoginAttempt(db.Model):
     __table_args__ = (
         Index("ix_login_attempts_email_at", "email", "at"),
         Index("ix_login_attempts_address_at", "address", "at"),
+        Index("ix_login_attempts_device_at", "device", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +75,8 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64))
     #: ok, bad_password, unknown, inactive or limited.
     outcome: Mapped[str] = mapped_column(String(20))
+    #: The trusted browser it came from (SHA-256 of its device cookie), if any (throttle.py).
+    device: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def succeeded(self) -> bool:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -15,6 +24,7 @@ from .blueprint import SESSION_TOKEN, bp, init_login
 from .forms import FilterForm, LoginForm, filter_args, sort_name, status_name
 from .labels import level_label, profile_label
 from .listing import list_page
+from .throttle import DEVICE_COOKIE, DEVICE_DAYS, new_device_cookie
 
 #: Kept over the new session that a login starts.
 KEPT_AT_LOGIN = ("language",)
@@ -43,17 +53,36 @@ def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("advisor.dashboard"))
     form = LoginForm()
-    failed = False
+    failed, wait = False, 0
     if form.validate_on_submit():
-        advisor = accounts.authenticate(form.email.data, form.password.data, client_address())
-        if advisor is not None:
+        device = request.cookies.get(DEVICE_COOKIE)
+        result = accounts.authenticate(
+            form.email.data, form.password.data, client_address(), device
+        )
+        if result.advisor is not None:
             _fresh_session()  # nothing from before the login carries over
-            session[SESSION_TOKEN] = accounts.start_session(advisor)
-            login_user(advisor)
-            return redirect(_safe_next(request.args.get("next")))
-        failed = True
+            session[SESSION_TOKEN] = accounts.start_session(result.advisor)
+            login_user(result.advisor)
+            response = redirect(_safe_next(request.args.get("next")))
+            _trust_this_browser(response, result.advisor.email)
+            return response
+        failed, wait = True, result.wait
     status = 400 if request.method == "POST" else 200
-    return render_template("advisor/login.html", form=form, failed=failed), status
+    page = render_template("advisor/login.html", form=form, failed=failed, wait=wait)
+    return page, status
+
+
+def _trust_this_browser(response: BaseResponse, email: str) -> None:
+    """Give the browser a device cookie: its later failed logins are counted on their own."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        new_device_cookie(email),
+        max_age=DEVICE_DAYS * 86400,
+        path="/advisor/",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @bp.post("/logout")

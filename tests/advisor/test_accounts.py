@@ -301,7 +301,7 @@ def test_a_login_upgrades_an_old_hash(advisor_app: Flask) -> None:
     with advisor_app.app_context():
         find_advisor(ADA).password_hash = old  # type: ignore[union-attr]
         db.session.commit()
-        assert authenticate(ADA, PASSWORD, "127.0.0.1") is not None
+        assert authenticate(ADA, PASSWORD, "127.0.0.1").advisor is not None
         new = find_advisor(ADA).password_hash  # type: ignore[union-attr]
     assert new != old and new.startswith("$argon2id$")
     assert not Hasher("cheapest").needs_rehash(new)

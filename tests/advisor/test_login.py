@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -13,13 +14,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from assessment.advisor import throttle
 from assessment.advisor.accounts import create_advisor, deactivate_advisor
 from assessment.advisor.models import AdvisorSession, LoginAttempt
+from assessment.advisor.throttle import FAILURES
 from assessment.extensions import db
 from assessment.logs import log_event
+from assessment.models import utcnow
 
 from ..web.helpers import csrf_token, text
 from .conftest import ADA, PASSWORD, login
@@ -236,67 +240,132 @@ def visible(response: TestResponse, email: str) -> str:
 
 
 def test_every_failure_gives_the_same_answer(advisor_app: Flask, grace: str) -> None:
-    """A wrong password, an unknown or deactivated account and a rate-limited login look alike."""
+    """A wrong password, an unknown and a deactivated account look alike."""
     with advisor_app.app_context():
         deactivate_advisor(grace)
     cases = [(ADA, WRONG), ("nobody@example.org", PASSWORD), (grace, GRACE_PASSWORD)]
     responses = [(email, log_in(advisor_app.test_client(), email, pw)) for email, pw in cases]
-    for _ in range(4):  # Ada's fifth failure
-        log_in(advisor_app.test_client(), ADA, WRONG)
-    responses.append((ADA, log_in(advisor_app.test_client(), ADA, PASSWORD)))
-    assert [o for _e, _a, o in outcomes(advisor_app)] == [
-        "bad_password",
-        "unknown",
-        "inactive",
-        *["bad_password"] * 4,
-        "limited",
-    ]
+    assert [o for _e, _a, o in outcomes(advisor_app)] == ["bad_password", "unknown", "inactive"]
     assert all(failed_login(response) for _email, response in responses)
     pages = {visible(response, email) for email, response in responses}
     assert len(pages) == 1, "the failures can be told apart"
 
 
-def test_the_failure_names_the_wait(advisor_app: Flask) -> None:
-    """The failure message tells how long to wait: the configured window."""
-    advisor_app.config["LOGIN_WINDOW_MINUTES"] = 20
+# --- slowing down guesses ---------------------------------------------------------------
+
+
+@dataclass
+class Clock:
+    """The throttle's clock: ``offset`` after the latest failed login."""
+
+    offset: timedelta = timedelta(seconds=1)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """A clock for the throttle that stands ``offset`` after the latest failed login (the real
+    time while there is none), so that every wait is exact however fast the machine is."""
+    kept = Clock()
+
+    def now() -> datetime:
+        latest = db.session.scalar(
+            select(func.max(LoginAttempt.at)).where(LoginAttempt.outcome.in_(FAILURES))
+        )
+        if latest is None:
+            return utcnow()
+        return (latest if latest.tzinfo else latest.replace(tzinfo=UTC)) + kept.offset
+
+    monkeypatch.setattr(throttle, "utcnow", now)
+    return kept
+
+
+def fail(app: Flask, times: int, email: str = ADA, address: str = "127.0.0.1") -> None:
+    """Fail to log in this often from this address (each one a new browser)."""
+    for _ in range(times):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        assert failed_login(log_in(client, email, WRONG))
+
+
+def waiting(response: TestResponse) -> int | None:
+    """The seconds the login page asks to wait before the next attempt, or None."""
+    found = re.search(
+        r"(?:please try again in|versuchen Sie es in) (\d+) (?:seconds?|Sekunden?)", text(response)
+    )
+    return int(found.group(1)) if found else None
+
+
+def test_failures_past_the_limit_delay_the_next_attempt(advisor_app: Flask, clock: Clock) -> None:
+    """After five failures the next attempt waits 15 s and is not checked; each further failure
+    doubles the wait; waiting lets even the right password through again."""
     client = advisor_app.test_client()
     to_english(client)
-    page = text(log_in(client, ADA, WRONG))
-    assert "You could not be logged in" in page
-    assert "after several failed attempts, wait 20 minutes." in page
-
-
-# --- rate limits ------------------------------------------------------------------------
-
-
-def test_too_many_failures_lock_the_account(advisor_app: Flask, grace: str) -> None:
-    """After five failures even the right password fails, from any address; others may log in."""
-    limit = advisor_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
-    assert limit == 5
-    for _ in range(limit - 1):
-        assert failed_login(log_in(advisor_app.test_client(), ADA, WRONG))
-    assert failed_login(log_in(advisor_app.test_client(), "ADA@example.org", WRONG))
-    assert failed_login(log_in(advisor_app.test_client(), ADA, PASSWORD))
-    elsewhere = advisor_app.test_client()
-    elsewhere.environ_base["REMOTE_ADDR"] = "10.0.0.9"
-    assert failed_login(log_in(elsewhere, ADA, PASSWORD))
-    assert log_in(advisor_app.test_client(), grace, GRACE_PASSWORD).location == DASHBOARD
-    assert [o for _e, _a, o in outcomes(advisor_app)][-3:] == ["limited", "limited", "ok"]
-
-
-def test_four_failures_do_not_lock_the_account(advisor_app: Flask) -> None:
-    """Below the limit the right password still works."""
-    for _ in range(advisor_app.config["LOGIN_LIMIT_PER_ACCOUNT"] - 1):
-        log_in(advisor_app.test_client(), ADA, WRONG)
+    fail(advisor_app, 5)
+    refused = log_in(client, ADA, PASSWORD)
+    assert refused.status_code == 400 and waiting(refused) == 14, "one second of 15 has passed"
+    assert "Your entries were not checked" in text(refused)
+    assert outcomes(advisor_app)[-1][2] == "limited"
+    clock.offset = timedelta(seconds=16)
+    fail(advisor_app, 1)
+    clock.offset = timedelta(seconds=1)
+    assert waiting(log_in(client, ADA, PASSWORD)) == 29, "the sixth failure doubles the wait"
+    clock.offset = timedelta(seconds=31)
     assert log_in(advisor_app.test_client(), ADA, PASSWORD).location == DASHBOARD
 
 
-def test_too_many_failures_from_one_address(advisor_app: Flask) -> None:
-    """Failures spread over many addresses from one client lock that client out, not others."""
+def test_refused_attempts_do_not_extend_the_wait(advisor_app: Flask, clock: Clock) -> None:
+    """Trying again while waiting changes nothing: refused attempts are not failures."""
+    fail(advisor_app, 5)
+    for _ in range(10):
+        assert waiting(log_in(advisor_app.test_client(), ADA, PASSWORD)) == 14
+    clock.offset = timedelta(seconds=16)
+    assert log_in(advisor_app.test_client(), ADA, PASSWORD).location == DASHBOARD
+
+
+def test_nobody_locks_an_advisor_out_of_her_own_browser(advisor_app: Flask, clock: Clock) -> None:
+    """A stranger's failures from anywhere slow down new browsers only; the browser in which
+    Ada logged in before carries a signed device cookie and logs her in at once."""
+    own = advisor_app.test_client()
+    assert log_in(own, ADA, PASSWORD).location == DASHBOARD
+    cookie = own.get_cookie("dc_device", path="/advisor/")
+    assert cookie is not None and cookie.http_only and cookie.max_age == 180 * 86400
+    own.post("/advisor/logout", data={"csrf_token": csrf_token(own.get(DASHBOARD))})
+    clock.offset = timedelta(minutes=15)  # every guess is evaluated and counted
+    for number in range(12):
+        fail(advisor_app, 1, address=f"203.0.113.{number}")
+    clock.offset = timedelta(seconds=1)
+    assert waiting(log_in(advisor_app.test_client(), ADA, PASSWORD)) is not None
+    assert log_in(own, ADA, PASSWORD).location == DASHBOARD
+    with advisor_app.app_context():
+        trusted = db.session.scalars(
+            select(LoginAttempt.device).where(LoginAttempt.outcome == "ok")
+        ).all()
+    assert len(trusted) == 2 and trusted[0] is None and trusted[1] is not None
+
+
+def test_a_forged_or_foreign_device_cookie_is_not_trusted(
+    advisor_app: Flask, grace: str, clock: Clock
+) -> None:
+    """A cookie that is not signed by the app, or was given to another account, counts for
+    nothing: the attempt is throttled like any from a new browser."""
+    grace_browser = advisor_app.test_client()
+    assert log_in(grace_browser, grace, GRACE_PASSWORD).location == DASHBOARD
+    grace_browser.post(
+        "/advisor/logout", data={"csrf_token": csrf_token(grace_browser.get(DASHBOARD))}
+    )
+    fail(advisor_app, 5)
+    assert waiting(log_in(grace_browser, ADA, PASSWORD)) == 14, "Grace's cookie, not Ada's"
+    forged = advisor_app.test_client()
+    forged.set_cookie("dc_device", "eyJlbWFpbCI6ImFkYUBleGFtcGxlLm9yZyJ9.forged", path="/advisor/")
+    assert waiting(log_in(forged, ADA, PASSWORD)) == 14
+
+
+def test_too_many_failures_from_one_address(advisor_app: Flask, clock: Clock) -> None:
+    """Guesses spread over many accounts from one client slow that client down, not others."""
     advisor_app.config["LOGIN_LIMIT_PER_ADDRESS"] = 3
     for number in range(3):
-        assert failed_login(log_in(advisor_app.test_client(), f"guess{number}@example.org", WRONG))
-    assert failed_login(log_in(advisor_app.test_client(), ADA, PASSWORD))
+        fail(advisor_app, 1, email=f"guess{number}@example.org")
+    assert waiting(log_in(advisor_app.test_client(), ADA, PASSWORD)) == 14
     elsewhere = advisor_app.test_client()
     elsewhere.environ_base["REMOTE_ADDR"] = "10.0.0.9"
     assert log_in(elsewhere, ADA, PASSWORD).location == DASHBOARD
@@ -306,19 +375,26 @@ def test_too_many_failures_from_one_address(advisor_app: Flask) -> None:
     ]
 
 
-def test_old_failures_no_longer_count(advisor_app: Flask) -> None:
-    """Failures older than the window are forgotten by the rate limit."""
+def test_four_failures_do_not_slow_anything_down(advisor_app: Flask, clock: Clock) -> None:
+    """Below the limit the right password works at once."""
+    fail(advisor_app, advisor_app.config["LOGIN_LIMIT_PER_ACCOUNT"] - 1)
+    assert log_in(advisor_app.test_client(), ADA, PASSWORD).location == DASHBOARD
+
+
+def test_no_wait_outlasts_the_window(advisor_app: Flask, clock: Clock) -> None:
+    """Fifteen seconds doubled seven times is more than the window: the wait stops there, and
+    failures older than the window are forgotten."""
     window = advisor_app.config["LOGIN_WINDOW_MINUTES"]
-    for _ in range(advisor_app.config["LOGIN_LIMIT_PER_ACCOUNT"]):
-        log_in(advisor_app.test_client(), ADA, WRONG)
-    move_back(advisor_app, LoginAttempt, "at", timedelta(minutes=window - 1))
-    assert failed_login(log_in(advisor_app.test_client(), ADA, PASSWORD))
-    move_back(advisor_app, LoginAttempt, "at", timedelta(minutes=2))
+    clock.offset = timedelta(minutes=window)  # every guess is evaluated and counted
+    fail(advisor_app, 12)
+    clock.offset = timedelta(seconds=1)
+    assert waiting(log_in(advisor_app.test_client(), ADA, PASSWORD)) == window * 60 - 1
+    clock.offset = timedelta(minutes=window, seconds=1)
     assert log_in(advisor_app.test_client(), ADA, PASSWORD).location == DASHBOARD
 
 
 def test_every_attempt_is_stored_and_logged(
-    advisor_app: Flask, grace: str, caplog: pytest.LogCaptureFixture
+    advisor_app: Flask, grace: str, caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
     """Each attempt is stored with its outcome and logged; passwords are never logged."""
     caplog.set_level(logging.INFO, logger="assessment.advisor.login")
@@ -329,7 +405,7 @@ def test_every_attempt_is_stored_and_logged(
     log_in(advisor_app.test_client(), "nobody@example.org", WRONG)
     log_in(advisor_app.test_client(), grace, GRACE_PASSWORD)
     advisor_app.config["LOGIN_LIMIT_PER_ADDRESS"] = 3
-    log_in(advisor_app.test_client(), ADA, PASSWORD)
+    assert waiting(log_in(advisor_app.test_client(), ADA, PASSWORD)) is not None
     expected = [
         (ADA, "ok"),
         (ADA, "bad_password"),

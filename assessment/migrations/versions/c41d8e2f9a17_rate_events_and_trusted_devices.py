@@ -1,4 +1,4 @@
-"""Rate events: what a client did that is limited per client (starting a check)
+"""Rate events (starting a check, limited per client) and the trusted browser of a login
 
 Revision ID: c41d8e2f9a17
 Revises: b7e31c9a4d02
@@ -27,9 +27,15 @@ def upgrade():
     )
     with op.batch_alter_table("rate_events", schema=None) as batch_op:
         batch_op.create_index("ix_rate_events_kind_key_at", ["kind", "client", "at"], unique=False)
+    with op.batch_alter_table("login_attempts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("device", sa.String(length=64), nullable=True))
+        batch_op.create_index("ix_login_attempts_device_at", ["device", "at"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("login_attempts", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_attempts_device_at")
+        batch_op.drop_column("device")
     with op.batch_alter_table("rate_events", schema=None) as batch_op:
         batch_op.drop_index("ix_rate_events_kind_key_at")
     op.drop_table("rate_events")
