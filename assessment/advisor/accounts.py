@@ -127,6 +127,17 @@ class LoginResult:
     wait: int = 0
 
 
+def reactivate_advisor(email: str) -> Advisor:
+    """Let a deactivated account log in again."""
+    advisor = find_advisor(email)
+    if advisor is None:
+        raise AccountError(f"There is no account for {normalise_email(email)}.")
+    advisor.active = True
+    advisor.deactivated_at = None
+    db.session.commit()
+    return advisor
+
+
 def authenticate(
     email: str, password: str, address: str, device_cookie: str | None = None
 ) -> LoginResult:

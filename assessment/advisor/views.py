@@ -127,7 +127,7 @@ def filter_fields() -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     """Register the advisor pages and their template helpers."""
-    from . import exports, review, statistics  # noqa: F401  (their routes join the blueprint)
+    from . import admin, exports, review, statistics  # noqa: F401  (their routes join the blueprint)
 
     init_login(app)
     app.register_blueprint(bp)

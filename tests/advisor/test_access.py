@@ -23,7 +23,7 @@ from werkzeug.test import TestResponse
 
 from assessment import create_app
 from assessment.advisor.accounts import create_advisor, find_advisor
-from assessment.advisor.models import ActionItem, Note
+from assessment.advisor.models import ActionItem, Advisor, Note
 from assessment.advisor.statistics import CHART_BUILDERS
 from assessment.extensions import db
 from assessment.models import Answer
@@ -39,11 +39,14 @@ from .conftest import ADA, PASSWORD, SharedFactory, login
 LOGIN = "/advisor/login"
 #: Endpoints anonymous visitors may use.
 PUBLIC = {"advisor.login"}
+#: Endpoints only administrators may use; other advisors get 403.
+ADMIN = {"advisor.accounts", "advisor.deactivate", "advisor.reactivate", "advisor.logins"}
 #: Integer parameters naming an advisor's work on an assessment, and the model they name.
 SUB_OBJECTS: dict[str, type[Any]] = {
     "item_id": ActionItem,
     "action_id": ActionItem,
     "note_id": Note,
+    "advisor_id": Advisor,
 }
 #: Valid values of the other parameters, by endpoint and parameter name.
 STRING_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -172,7 +175,7 @@ def _work_on(app: Flask, sample: Questionnaire, assessment_id: int) -> Target:
         note = Note(assessment_id=assessment_id, advisor_id=advisor.id, text="Notiz")
         db.session.add_all([item, note])
         db.session.commit()
-        return Target(assessment_id, {ActionItem: item.id, Note: note.id})
+        return Target(assessment_id, {ActionItem: item.id, Note: note.id, Advisor: advisor.id})
 
 
 @pytest.fixture
@@ -334,8 +337,13 @@ def test_a_logged_in_advisor_reaches_every_route(
     url = url_of(route, targets["shared"])
     token = csrf_token(ada.get("/advisor/"))
     data = {"csrf_token": token} if route.method != "GET" else None
+    before = snapshot(advisor_app)
     with ada.open(url, method=route.method, data=data) as response:
-        if route.endpoint == "advisor.login":
+        if route.endpoint in ADMIN:  # Ada is no administrator
+            assert response.status_code == 403
+            assert "Nur Administratorinnen" in text(response) or "administrators" in text(response)
+            assert snapshot(advisor_app) == before
+        elif route.endpoint == "advisor.login":
             assert response.status_code == 302 and response.location == "/advisor/"
         elif route.endpoint == "advisor.logout":
             assert response.status_code == 302 and response.location == LOGIN

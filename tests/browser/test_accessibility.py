@@ -3,17 +3,19 @@ and at 200 % zoom, and screenshots at desktop and phone width (see audit.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from assessment.advisor.accounts import create_advisor
 from assessment.questionnaire import Questionnaire
 from assessment.survey.steps import steps
 
 from ..web.helpers import Respondent, complete
 from .audit import findings
-from .conftest import Site
+from .conftest import Site, log_in
 
 LANGUAGES = ("de", "en")
 FIRM = {"sector": "handwerk", "size": "small"}
@@ -107,6 +109,20 @@ def test_every_advisor_page(site: Site, page: Any, language: str) -> None:
     page.goto(site.url + "/advisor/statistics")
     assert_charts_described(page)
     found += findings(page, f"{language} statistics")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_administrator_page(site: Site, page: Any, language: str) -> None:
+    """The accounts and the audit of logins, as an administrator sees them."""
+    with site.app.app_context():
+        create_advisor("root@example.org", "correct horse battery staple", name="Root", admin=True)
+    found: list[str] = []
+    log_in(page, replace(site, email="root@example.org", password="correct horse battery staple"))
+    choose_language(page, site, language)
+    for path in ("/advisor/accounts", "/advisor/logins"):
+        page.goto(site.url + path)
+        found += findings(page, f"{language} admin {path.rsplit('/', 1)[-1]}")
     assert not found, "\n".join(found)
 
 
