@@ -212,6 +212,11 @@ def list_queries(draw: st.DrawFn) -> ListQuery:
         valid = False  # a few filters meet the unknown keys in the same query
         for key, value in draw(pairs([*FILTER_NAMES, "v", "next"], ["1"], 3)).items(multi=True):
             query.add(key, value)
+    if draw(st.booleans()):  # the CSV export's format; the other pages ignore it
+        chosen = draw(st.one_of(st.sampled_from(["excel", "rfc4180"]), FILTER_JUNK))
+        query.add("format", chosen)
+        if page == "/advisor/export.csv" and chosen not in ("excel", "rfc4180"):
+            valid = False
     start, end = query.get("submitted_from"), query.get("submitted_to")
     if (start and end and start > end) or carries_nul(query):
         valid = False

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from assessment.extensions import db
-from assessment.models import Assessment, company_key
+from assessment.models import Assessment, ConsentChange, company_key
 from assessment.questionnaire import QuestionBase, load_questionnaire
 from assessment.questionnaire.questions import MatrixQuestion, MultiQuestion, NumberQuestion
 from assessment.questionnaire.questions.choice import ChoiceQuestion
@@ -540,3 +540,69 @@ def test_any_post_to_the_language_switch(small_app: Flask, post: LanguagePost) -
     if response.status_code == 302:
         location = response.headers["Location"]
         assert browser_host(location) == ("http", "localhost"), location
+
+
+CONSENT_FIELDS = [f"consent_{name}" for name in ("benchmark", "advisors", "partners")]
+
+
+@dataclass(frozen=True)
+class ConsentPost:
+    """A post to the consent page."""
+
+    form: MultiDict[str, str]
+    csrf: Csrf
+
+    def data(self, token: str) -> MultiDict[str, str]:
+        """The form as sent."""
+        return as_sent(self.form, self.csrf, token)
+
+
+@st.composite
+def consent_posts(draw: st.DrawFn) -> ConsentPost:
+    """Any of the three boxes (ticked, emptied, repeated or with anything in them) and more."""
+    form = draw(pairs([*CONSENT_FIELDS, "action", "csrf_token"], ["y", "", "false", "on"], 6))
+    return ConsentPost(form, draw(csrf_modes))
+
+
+def consents_and_history(app: Flask, token: str) -> tuple[dict[str, bool], int]:
+    """The assessment's consents as stored, and how many changes are recorded."""
+    with app.app_context():
+        assessment = find_assessment(token)
+        assert assessment is not None
+        stored = {name: getattr(assessment, name) for name in CONSENT_FIELDS}
+        changes = db.session.scalar(
+            db.select(db.func.count(ConsentChange.id)).where(
+                ConsentChange.assessment_id == assessment.id
+            )
+        )
+        return stored, changes or 0
+
+
+@fuzz(100)
+@given(post=consent_posts())
+def test_any_post_to_the_consent_page(
+    respondent: FuzzedRespondent, small_app: Flask, post: ConsentPost
+) -> None:
+    """With a valid token the consents become what the boxes say (WTForms reads a box as ticked
+    unless it is missing, empty or "false"), and each change is recorded; otherwise nothing
+    changes."""
+    owner = respondent.owner
+    before, recorded = consents_and_history(small_app, owner.token)
+    data = post.data(respondent.token)
+    response = owner.client.post(owner.url("/consent"), data=data)
+    assert_answered(response, data)
+    accepted = post.csrf.passes and not carries_nul(data)
+    if response.status_code == 413:
+        accepted = False
+    else:
+        assert response.status_code == (302 if accepted else 400)
+    after, now_recorded = consents_and_history(small_app, owner.token)
+    if not accepted:
+        assert (after, now_recorded) == (before, recorded)
+        return
+    expected = {
+        name: bool(data.getlist(name)) and data.getlist(name)[0] not in ("", "false")
+        for name in CONSENT_FIELDS
+    }
+    assert after == expected
+    assert now_recorded == recorded + sum(after[name] != before[name] for name in CONSENT_FIELDS)
