@@ -14,9 +14,9 @@ from markupsafe import Markup
 
 from .catalogue import current_centre
 from .i18n import localize
+from .kernel.peers import MIN_GROUP
 from .questionnaire import Text
 from .questionnaire.markdown import render_markdown
-from .report.benchmark import MIN_GROUP
 
 bp = Blueprint("centre", __name__)
 

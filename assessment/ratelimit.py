@@ -14,7 +14,7 @@ from flask import current_app, request
 from sqlalchemy import func, select
 
 from .extensions import db
-from .models import RateEvent, utcnow
+from .kernel.models import RateEvent, utcnow
 
 
 def client_pseudonym(address: str | None = None) -> str:

@@ -14,9 +14,9 @@ from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
 from .advisor.models import AdvisorSession, LoginAttempt
 from .catalogue import current_centre
 from .extensions import db
-from .models import Answer, Assessment, RateEvent, utcnow
-from .report.benchmark import peers_changed
-from .report.cache import forget
+from .kernel.files import forget
+from .kernel.models import Answer, Assessment, RateEvent, utcnow
+from .kernel.peers import peers_changed
 
 BATCH = 500
 

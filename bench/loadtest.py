@@ -41,7 +41,8 @@ from sqlalchemy import select
 
 from assessment import create_app
 from assessment.extensions import db
-from assessment.models import Assessment
+from assessment.kernel.assessments import find_assessment
+from assessment.kernel.models import Assessment
 from assessment.questionnaire import QuestionBase, Questionnaire, load_questionnaire
 from assessment.questionnaire.questions import (
     MatrixQuestion,
@@ -52,7 +53,6 @@ from assessment.questionnaire.questions import (
     TextQuestion,
 )
 from assessment.questionnaire.scoring import visible_answers
-from assessment.survey.operations import find_assessment
 from assessment.survey.steps import Step, steps
 from tests.postgres import MISSING, PostgresServer, find_binaries
 

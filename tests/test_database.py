@@ -19,8 +19,14 @@ from sqlalchemy import Connection, MetaData, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from assessment.extensions import db
+from assessment.kernel.models import (
+    Answer,
+    Assessment,
+    DimensionScore,
+    QuestionnaireVersion,
+    company_key,
+)
 from assessment.migrating import enable_migrations
-from assessment.models import Answer, Assessment, DimensionScore, QuestionnaireVersion, company_key
 
 from .conftest import serving
 

@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 
 from assessment import PROJECT_ROOT
 from assessment.extensions import db
-from assessment.models import Answer, Assessment
-from assessment.survey.operations import find_assessment
+from assessment.kernel.assessments import find_assessment
+from assessment.kernel.models import Answer, Assessment
 from bench.loadtest import EMPTY_PROFILE, Check, State, verify
 
 from .conftest import database_uri, release

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from assessment.advisor.accounts import create_advisor
 from assessment.advisor.models import ActionItem, AdvisorSession, AuditEvent, LoginAttempt, Note
 from assessment.extensions import db
-from assessment.models import (
+from assessment.kernel.models import (
     Answer,
     Assessment,
     ConsentChange,
@@ -20,8 +20,8 @@ from assessment.models import (
     RateEvent,
     utcnow,
 )
+from assessment.kernel.peers import peer_changes
 from assessment.questionnaire import Questionnaire
-from assessment.report.benchmark import peer_changes
 from assessment.retention import purge_command
 
 from .web.helpers import Respondent, complete, csrf_token

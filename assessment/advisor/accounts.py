@@ -13,8 +13,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..kernel.models import utcnow
 from ..logs import log_event
-from ..models import utcnow
 from ..questionnaire.cleantext import has_invisible
 from .models import Advisor, AdvisorSession, LoginAttempt
 from .passwords import Hasher, policy_problem

@@ -27,7 +27,7 @@ from sqlalchemy import Integer, cast, distinct, extract, func, select
 from ..catalogue import questionnaires
 from ..extensions import db
 from ..i18n import localize
-from ..models import Assessment, DimensionScore
+from ..kernel.models import Assessment, DimensionScore
 from ..questionnaire import Questionnaire
 from .labels import profile_label
 from .listing import Filters

@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..catalogue import questionnaires
 from ..extensions import db
-from ..models import Answer, Assessment, DimensionScore, company_key, utcnow
+from ..kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
+from ..kernel.pinning import pin
 from ..questionnaire import AnswerError, QuestionBase, Questionnaire
 from ..questionnaire.questions import (
     MatrixQuestion,
@@ -34,7 +35,6 @@ from ..questionnaire.questions import (
 )
 from ..questionnaire.scoring import is_shown, visible_answers
 from ..survey.operations import repeat_assessment, save_page, start_assessment, submit
-from ..survey.pinning import pin
 from .accounts import create_advisor, find_advisor
 from .models import Advisor, Note
 

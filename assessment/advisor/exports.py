@@ -32,11 +32,12 @@ from xlsxwriter import Workbook
 
 from ..extensions import db
 from ..i18n import localize
-from ..models import REVIEW_STATUSES, Advisor, Assessment, DimensionScore
+from ..kernel.models import REVIEW_STATUSES, Assessment, DimensionScore
 from ..questionnaire import Questionnaire
 from .blueprint import bp
 from .forms import FilterForm, status_name
 from .listing import Filters, filtered, versions_by_id
+from .models import Advisor
 
 #: Assessments read, and dimension scores fetched, per query; also the CSV's chunk size.
 CHUNK = 1000

@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..catalogue import questionnaires
 from ..i18n import localize
-from ..models import REVIEW_STATUSES
+from ..kernel.models import REVIEW_STATUSES
 from ..textfields import FreeTextField, NoInvisibleCharacters
 from .listing import SORTS, Filters
 from .passwords import MAX_LENGTH

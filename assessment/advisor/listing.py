@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, func, literal_column, select, true
 
 from ..extensions import db
-from ..models import REVIEW_STATUSES, Advisor, Assessment, QuestionnaireVersion, company_key
+from ..kernel.models import REVIEW_STATUSES, Assessment, QuestionnaireVersion, company_key
+from ..kernel.pinning import pinned_questionnaire
 from ..questionnaire import Questionnaire
-from ..survey.pinning import pinned_questionnaire
+from .models import Advisor
 
 PER_PAGE = 25
 

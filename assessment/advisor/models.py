@@ -10,7 +10,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
-from ..models import utcnow
+from ..kernel.models import utcnow
 
 
 class Advisor(UserMixin, db.Model):

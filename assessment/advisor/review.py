@@ -11,10 +11,10 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import db
-from ..models import Assessment
+from ..kernel import assessments
+from ..kernel.models import Assessment
 from ..report.content import build_report
 from ..report.views import chart_response, keyed_inputs, pdf_response, render_body, trusted
-from ..survey import operations
 from ..survey.views import review_rows
 from ..textfields import REMOVED_MESSAGE
 from . import workflow
@@ -51,7 +51,7 @@ def _forms(assessment: Assessment) -> dict[str, FlaskForm]:
 def _fill_advisors(form: AssignForm, assessment: Assessment) -> None:
     """Active advisors, and the current assignee even if deactivated (so that it stays shown)."""
     choices = [(str(a.id), a.name) for a in workflow.active_advisors()]
-    current = assessment.assigned_advisor
+    current = workflow.assigned_advisor(assessment)
     if current is not None and not current.active:
         choices.append((str(current.id), _("%(name)s (deactivated)", name=current.name)))
     form.advisor.choices = [("", _("Nobody")), *choices]
@@ -59,7 +59,7 @@ def _fill_advisors(form: AssignForm, assessment: Assessment) -> None:
 
 def _page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
     """The assessment's page; forms with errors replace the fresh ones, keeping what was typed."""
-    questionnaire = operations.questionnaire_of(assessment)
+    questionnaire = assessments.questionnaire_of(assessment)
     inputs, _key = keyed_inputs(assessment)
     body = render_body(
         build_report(inputs),
@@ -73,7 +73,7 @@ def _page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
         assessment=assessment,
         questionnaire=questionnaire,
         body=trusted(body),
-        rows=review_rows(questionnaire, operations.stored_answers(assessment)),
+        rows=review_rows(questionnaire, assessments.stored_answers(assessment)),
         notes=workflow.notes(assessment),
         actions=workflow.action_items(assessment),
         history=workflow.history(assessment),

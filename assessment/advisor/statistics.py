@@ -30,11 +30,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..kernel.files import cache_dir, cache_privately, cached
 from ..questionnaire import Questionnaire
 from ..questionnaire.scoring import display_score
-from ..report.cache import cached
 from ..report.charts import INK, STYLE
-from ..report.views import cache_dir, cache_privately
 from .blueprint import bp
 from .cohort import (
     CohortStatistics,

@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, func, select
 
 from ..extensions import db
-from ..models import utcnow
+from ..kernel.models import utcnow
 from .models import LoginAttempt
 
 #: The outcomes that count as failed guesses (a refused attempt, "limited", does not).

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import REVIEW_STATUSES, Assessment
+from ..kernel.models import REVIEW_STATUSES, Assessment
 from .models import ActionItem, Advisor, AuditEvent, Note
 
 
@@ -36,12 +36,18 @@ def active_advisors() -> list[Advisor]:
     return list(db.session.scalars(select(Advisor).filter_by(active=True).order_by(Advisor.name)))
 
 
+def assigned_advisor(assessment: Assessment) -> Advisor | None:
+    """The advisor who follows the assessment up, if any."""
+    number = assessment.assigned_advisor_id
+    return db.session.get(Advisor, number) if number is not None else None
+
+
 def assign(advisor: Advisor, assessment: Assessment, assignee: Advisor | None) -> bool:
     """Assign the assessment to an advisor (or to nobody); False if nothing changed."""
-    old = assessment.assigned_advisor
+    old = assigned_advisor(assessment)
     if old == assignee:
         return False
-    assessment.assigned_advisor = assignee
+    assessment.assigned_advisor_id = assignee.id if assignee else None
     _record(
         advisor,
         assessment,

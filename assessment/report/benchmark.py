@@ -12,18 +12,13 @@ import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Connection, Select, and_, exists, or_, select, update
+from sqlalchemy import Connection, Select, and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Assessment, Counter, DimensionScore, QuestionnaireVersion
-from .cache import own_cache, store
-
-#: No group of fewer firms than this is ever shown, so that no single firm can be recognised.
-#: BENCHMARK_MIN_FIRMS may raise it, never lower it.
-MIN_GROUP = 5
-#: The counter that changes whenever a check leaves the peer groups.
-PEERS_COUNTER = "peers"
+from ..kernel.files import own_cache, store
+from ..kernel.models import Assessment, DimensionScore, QuestionnaireVersion
+from ..kernel.peers import MIN_GROUP, peer_changes
 
 
 @dataclass(frozen=True)
@@ -148,15 +143,3 @@ def recent_benchmark(
     }
     store(path.parent, path.name, json.dumps(kept).encode())
     return found
-
-
-def peer_changes() -> int:
-    """How often a check has left the peer groups (consent withdrawn, check deleted)."""
-    return db.session.scalar(select(Counter.value).where(Counter.name == PEERS_COUNTER)) or 0
-
-
-def peers_changed() -> None:
-    """Note that a check left the peer groups, in the caller's transaction."""
-    bump = update(Counter).where(Counter.name == PEERS_COUNTER).values(value=Counter.value + 1)
-    if db.session.execute(bump).rowcount == 0:  # the migrations add the row; a bare schema may not
-        db.session.add(Counter(name=PEERS_COUNTER, value=1))

@@ -21,8 +21,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
+from ..kernel.files import cached
 from ..questionnaire.scoring import display_score
-from .cache import cached
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
 CHART_VERSION = 3

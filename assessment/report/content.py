@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from ..advisor.models import ActionItem
 from ..extensions import db
-from ..models import Assessment, DimensionScore
+from ..kernel.assessments import earlier_scores, questionnaire_of, score
+from ..kernel.models import Assessment
+from ..kernel.peers import MIN_GROUP
 from ..questionnaire import Dimension, Level, Questionnaire, Recommendation
 from ..questionnaire.advice import (
     MatchedRecommendation,
@@ -23,8 +25,7 @@ from ..questionnaire.advice import (
 )
 from ..questionnaire.matching import CompanyProfile, PartnerMatch, match_partners
 from ..questionnaire.scoring import AssessmentScore, display_score
-from ..survey.operations import questionnaire_of, score
-from .benchmark import MIN_GROUP, Benchmark, recent_benchmark
+from .benchmark import Benchmark, recent_benchmark
 
 TOP = 3
 #: The report names this many partners at most, the most relevant first.
@@ -122,7 +123,7 @@ def report_inputs(
     A peer group is shown only with at least ``min_firms`` firms (never fewer than MIN_GROUP).
     """
     questionnaire = questionnaire_of(assessment)
-    previous, previous_date = _previous_scores(assessment)
+    previous, previous_date = earlier_scores(assessment)
     return ReportInputs(
         assessment=assessment,
         questionnaire=questionnaire,
@@ -189,16 +190,3 @@ def build_report(inputs: ReportInputs) -> Report:
 def rank_partners(matches: list[PartnerMatch]) -> list[PartnerMatch]:
     """Partners who help with more of the called-for topics first; ties keep the plan's order."""
     return sorted(matches, key=lambda match: -len(match.topics))
-
-
-def _previous_scores(assessment: Assessment) -> tuple[dict[str, float], datetime | None]:
-    """The stored dimension scores of the earlier check this one repeats, if it was submitted."""
-    earlier = assessment.previous
-    if earlier is None or not earlier.submitted:
-        return {}, None
-    rows = db.session.execute(
-        select(DimensionScore.dimension_id, DimensionScore.score).where(
-            DimensionScore.assessment_id == earlier.id
-        )
-    )
-    return dict(rows.all()), earlier.submitted_at

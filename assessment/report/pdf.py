@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 
-from ..models import Assessment
+from ..kernel.models import Assessment
 from .content import Report
 
 RENDER_TIMEOUT = 120

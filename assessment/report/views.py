@@ -21,13 +21,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from werkzeug.wrappers import Response as BaseResponse
 
 from ..i18n import current_language, localize
-from ..models import Assessment
+from ..kernel import assessments
+from ..kernel.files import cache_privately, cached, fingerprint, own_cache
+from ..kernel.models import Assessment
 from ..questionnaire.scoring import display_score
-from ..survey import operations
-from .cache import cached, fingerprint, own_cache
 from .charts import CHART_VERSION, ChartSpec, chart_svg
 from .content import Report, ReportInputs, build_report, report_inputs
 from .pdf import pdf_filename, render_report_pdf
@@ -38,7 +37,7 @@ CHART_KINDS = ("radar", "bars")
 
 
 def _submitted(token: str) -> Assessment:
-    assessment = operations.find_assessment(token)
+    assessment = assessments.find_assessment(token)
     if assessment is None:
         abort(404, _("This link does not open an assessment. It may have been deleted."))
     return assessment
@@ -80,11 +79,6 @@ def group_name(group: str) -> str:
         "sector": _("companies of the same sector"),
         "all": _("all companies"),
     }[group]
-
-
-def cache_dir(kind: str) -> Path:
-    """Where cached files of one kind (charts, bodies, pdf) are kept."""
-    return Path(current_app.config["CACHE_DIR"]) / kind
 
 
 def _inputs_and_key(token: str) -> tuple[ReportInputs, str]:
@@ -194,26 +188,6 @@ def pdf_response(inputs: ReportInputs, key: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     cache_privately(response, versioned=False)
     return response
-
-
-def cache_privately(response: Response, *, versioned: bool) -> None:
-    """A firm's file: kept a day by the browser alone when its URL names its content, else never
-    stored (a shared computer's cache would keep a firm's result)."""
-    response.cache_control.private = True
-    if versioned:
-        response.cache_control.max_age = 86400
-    else:
-        response.cache_control.no_store = True
-
-
-@bp.post("/a/<token>/repeat")
-def repeat(token: str) -> BaseResponse:
-    """Start the check again, linked to this one; the profile is carried over."""
-    earlier = _submitted(token)
-    if not FlaskForm().validate_on_submit() or not earlier.submitted:
-        abort(400)
-    _assessment, new_token = operations.repeat_assessment(earlier, current_language())
-    return redirect(url_for("survey.step", token=new_token, number=0))
 
 
 def shown(score: Any) -> int:

@@ -13,7 +13,7 @@ from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import Length, Optional, Regexp
 
 from ..i18n import current_language
-from ..models import CONSENTS
+from ..kernel.models import CONSENTS
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.cleantext import has_invisible
 from ..questionnaire.questions import MultiQuestion, TextQuestion

@@ -2,40 +2,30 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalogue import questionnaires
 from ..extensions import db
-from ..firms import join_namesakes
-from ..models import Answer, Assessment, DimensionScore, company_key, utcnow
+from ..kernel.assessments import hash_token, new_token, questionnaire_of, score, stored_answers
+from ..kernel.files import forget
+from ..kernel.firms import join_namesakes
+from ..kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
+from ..kernel.peers import peers_changed
+from ..kernel.pinning import pin
 from ..questionnaire import AnswerError, Questionnaire
-from ..questionnaire.scoring import AssessmentScore, score_assessment, visible_answers
-from ..report.benchmark import peers_changed
-from ..report.cache import forget
+from ..questionnaire.scoring import visible_answers
 from .consents import apply_consents, consent_history
-from .pinning import pin, pinned_questionnaire
 
-#: Resume tokens are 32 random bytes (256 bits), URL-safe base64: 43 characters.
-TOKEN_BYTES = 32
-_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 PROFILE_COLUMNS = ("sector", "size", "region")
-
-
-def hash_token(token: str) -> str:
-    """The stored form of a resume token."""
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
 def start_assessment(questionnaire: Questionnaire, language: str) -> tuple[Assessment, str]:
     """Create an assessment of the current questionnaire version; returns it and its token."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     assessment = Assessment(
         token_hash=hash_token(token),
         questionnaire_version=pin(questionnaire),
@@ -72,23 +62,6 @@ def repeat_assessment(earlier: Assessment, language: str) -> tuple[Assessment, s
     _apply_page(assessment, questionnaire, profile, None)
     db.session.commit()
     return assessment, token
-
-
-def find_assessment(token: str) -> Assessment | None:
-    """The assessment a resume token opens, or None."""
-    if not _TOKEN_SHAPE.match(token):
-        return None
-    return db.session.scalars(select(Assessment).filter_by(token_hash=hash_token(token))).first()
-
-
-def questionnaire_of(assessment: Assessment) -> Questionnaire:
-    """The questionnaire exactly as the assessment was started with."""
-    return pinned_questionnaire(assessment.questionnaire_version)
-
-
-def stored_answers(assessment: Assessment) -> dict[str, Any]:
-    """The assessment's answers by question id."""
-    return {answer.question_id: answer.value for answer in assessment.answers}
 
 
 class AssessmentSubmitted(Exception):
@@ -196,11 +169,6 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
     db.session.commit()
     db.session.refresh(assessment)
     return changed
-
-
-def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentScore:
-    """The scores of the assessment's answers."""
-    return score_assessment(questionnaire, stored_answers(assessment))
 
 
 def delete_assessment(assessment: Assessment) -> None:

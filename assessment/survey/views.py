@@ -25,7 +25,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import ratelimit
 from ..catalogue import questionnaires
 from ..i18n import current_language, localize
-from ..models import CONSENTS, Assessment
+from ..kernel import assessments
+from ..kernel.models import CONSENTS, Assessment
 from ..questionnaire import Questionnaire
 from ..questionnaire.scoring import is_shown, visible_answers
 from ..security import external_url
@@ -67,10 +68,10 @@ def start() -> BaseResponse:
 
 
 def _load(token: str) -> tuple[Assessment, Questionnaire]:
-    assessment = operations.find_assessment(token)
+    assessment = assessments.find_assessment(token)
     if assessment is None:
         abort(404, _("This link does not open an assessment. It may have been deleted."))
-    return assessment, operations.questionnaire_of(assessment)
+    return assessment, assessments.questionnaire_of(assessment)
 
 
 @bp.get("/a/<token>")
@@ -79,7 +80,7 @@ def resume(token: str) -> BaseResponse:
     assessment, questionnaire = _load(token)
     if assessment.submitted:
         return redirect(url_for("report.report", token=token))
-    answers = operations.stored_answers(assessment)
+    answers = assessments.stored_answers(assessment)
     number = first_open_step(questionnaire, answers, assessment.profile_saved_at is not None)
     if number is None:
         return redirect(url_for(".review", token=token))
@@ -99,7 +100,7 @@ def step(token: str, number: int) -> Any:
     if not 0 <= number < len(pages):
         abort(404, _("This step does not exist."))
     current = pages[number]
-    stored = operations.stored_answers(assessment)
+    stored = assessments.stored_answers(assessment)
     page = page_questions(current, questionnaire, stored)
     form_class = build_step_form(page, profile=current.is_profile)
     if request.method == "GET":
@@ -261,7 +262,7 @@ def review(token: str) -> Any:
     assessment, questionnaire = _load(token)
     if assessment.submitted:
         return redirect(url_for("report.report", token=token))
-    answers = operations.stored_answers(assessment)
+    answers = assessments.stored_answers(assessment)
     rows = review_rows(questionnaire, answers)
     missing = [(row["step"], q) for row in rows for q, _answer, gap in row["questions"] if gap]
     form = FlaskForm()
@@ -316,6 +317,18 @@ def delete(token: str) -> Any:
         form=form,
         token=token,
     )
+
+
+@bp.post("/a/<token>/repeat")
+def repeat(token: str) -> BaseResponse:
+    """Start the check again, linked to this one; the profile is carried over."""
+    earlier = assessments.find_assessment(token)
+    if earlier is None:
+        abort(404, _("This link does not open an assessment. It may have been deleted."))
+    if not FlaskForm().validate_on_submit() or not earlier.submitted:
+        abort(400)
+    _assessment, new_token = operations.repeat_assessment(earlier, current_language())
+    return redirect(url_for(".step", token=new_token, number=0))
 
 
 def input_id(question_id: str, index: int = 0) -> str:

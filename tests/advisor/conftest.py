@@ -13,9 +13,9 @@ from werkzeug.test import TestResponse
 
 from assessment.advisor.accounts import create_advisor
 from assessment.extensions import db
-from assessment.models import Assessment, DimensionScore, company_key
+from assessment.kernel.models import Assessment, DimensionScore, company_key
+from assessment.kernel.pinning import pin
 from assessment.questionnaire import Questionnaire
-from assessment.survey.pinning import pin
 
 from ..conftest import serving
 from ..web.helpers import Respondent, complete, csrf_token

@@ -26,7 +26,7 @@ from assessment.advisor.accounts import create_advisor, find_advisor
 from assessment.advisor.models import ActionItem, Advisor, Note
 from assessment.advisor.statistics import CHART_BUILDERS
 from assessment.extensions import db
-from assessment.models import Answer
+from assessment.kernel.models import Answer
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.questions import ScaleQuestion, SingleQuestion
 from assessment.report import views as report_views

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from assessment.advisor.accounts import create_advisor, find_advisor
 from assessment.advisor.models import LoginAttempt
 from assessment.extensions import db
-from assessment.models import utcnow
+from assessment.kernel.models import utcnow
 
 from ..web.helpers import csrf_token, text
 from .conftest import PASSWORD, login

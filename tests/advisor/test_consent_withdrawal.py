@@ -13,8 +13,8 @@ import zipfile
 from flask import Flask
 from flask.testing import FlaskClient
 
+from assessment.kernel.assessments import find_assessment
 from assessment.questionnaire import Questionnaire
-from assessment.survey.operations import find_assessment
 
 from ..web.helpers import Respondent, complete, text
 from .conftest import CRAFT_FIRM

@@ -20,9 +20,9 @@ from werkzeug.test import TestResponse
 from assessment.advisor.accounts import create_advisor, find_advisor
 from assessment.advisor.listing import PER_PAGE
 from assessment.extensions import db
-from assessment.models import Assessment
+from assessment.kernel.models import Assessment
+from assessment.kernel.pinning import pin
 from assessment.questionnaire import load_questionnaire
-from assessment.survey.pinning import pin
 
 from ..web.conftest import DATA
 from ..web.helpers import csrf_token, text

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from assessment.advisor import demo
 from assessment.advisor.demo import DEMO_EMAIL, DEMO_PASSWORD, FIRMS, demo_cli
-from assessment.advisor.models import Note
+from assessment.advisor.models import Advisor, Note
 from assessment.extensions import db
-from assessment.models import Advisor, Assessment, DimensionScore
+from assessment.kernel.models import Assessment, DimensionScore
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.scoring import is_shown, visible_answers
 

@@ -19,10 +19,11 @@ from werkzeug.test import TestResponse
 from assessment.advisor import exports
 from assessment.advisor.exports import neutralise
 from assessment.advisor.listing import versions_by_id
+from assessment.advisor.models import Advisor
 from assessment.extensions import db
-from assessment.models import Advisor, Assessment, DimensionScore
+from assessment.kernel.models import Assessment, DimensionScore
+from assessment.kernel.pinning import pin
 from assessment.questionnaire import Questionnaire
-from assessment.survey.pinning import pin
 
 from .conftest import ADA, SharedFactory
 

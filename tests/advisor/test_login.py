@@ -22,8 +22,8 @@ from assessment.advisor.accounts import create_advisor, deactivate_advisor
 from assessment.advisor.models import AdvisorSession, LoginAttempt
 from assessment.advisor.throttle import FAILURES
 from assessment.extensions import db
+from assessment.kernel.models import utcnow
 from assessment.logs import log_event
-from assessment.models import utcnow
 
 from ..web.helpers import csrf_token, text
 from .conftest import ADA, PASSWORD, login

@@ -25,10 +25,10 @@ from assessment import PROJECT_ROOT
 from assessment.advisor.accounts import create_advisor, deactivate_advisor
 from assessment.advisor.models import ActionItem, Advisor, AuditEvent, Note
 from assessment.extensions import db
-from assessment.models import Assessment
+from assessment.kernel.assessments import find_assessment
+from assessment.kernel.models import Assessment
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.questions import SingleQuestion
-from assessment.survey.operations import find_assessment
 
 from ..conftest import require_pdf, serving
 from ..web.helpers import Respondent, answers_of, complete, csrf_token, is_checked, text

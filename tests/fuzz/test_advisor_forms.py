@@ -22,7 +22,7 @@ from assessment.advisor.forms import ACTION_LENGTH, FILTER_NAMES, NOTE_LENGTH
 from assessment.advisor.listing import SORTS
 from assessment.advisor.models import ActionItem, Advisor, Note
 from assessment.extensions import db
-from assessment.models import REVIEW_STATUSES, Assessment
+from assessment.kernel.models import REVIEW_STATUSES, Assessment
 from assessment.questionnaire import load_questionnaire
 from assessment.questionnaire.cleantext import without_invisible
 from assessment.questionnaire.questions import SingleQuestion

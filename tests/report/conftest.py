@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 
 from assessment.extensions import db
-from assessment.models import Assessment, DimensionScore, company_key
+from assessment.kernel.models import Assessment, DimensionScore, company_key
+from assessment.kernel.pinning import pin
 from assessment.questionnaire import Questionnaire
-from assessment.survey.pinning import pin
 
 from ..conftest import serving
 from ..web.helpers import Respondent, complete

@@ -8,10 +8,10 @@ import pytest
 from flask import Flask
 
 from assessment.extensions import db
-from assessment.models import Assessment
+from assessment.kernel.assessments import find_assessment
+from assessment.kernel.files import own_cache
+from assessment.kernel.models import Assessment
 from assessment.report.benchmark import benchmark, recent_benchmark
-from assessment.report.cache import own_cache
-from assessment.survey.operations import find_assessment
 
 from ..web.helpers import Respondent, text
 from .conftest import PeerFactory

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assessment.extensions import db
-from assessment.models import Assessment
+from assessment.kernel.models import Assessment
 
 from ..conftest import serving
 from .helpers import Respondent

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
+from assessment.kernel.assessments import find_assessment
 from assessment.questionnaire import QuestionBase, Questionnaire
 from assessment.questionnaire.questions import (
     MatrixQuestion,
@@ -19,7 +20,6 @@ from assessment.questionnaire.questions import (
     SingleQuestion,
     TextQuestion,
 )
-from assessment.survey.operations import find_assessment
 from assessment.survey.steps import page_questions, steps
 
 _CSRF = re.compile(

@@ -11,7 +11,8 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from assessment.extensions import db
-from assessment.models import Answer, Assessment
+from assessment.kernel import assessments
+from assessment.kernel.models import Answer, Assessment
 from assessment.questionnaire import load_questionnaire
 from assessment.questionnaire.scoring import score_assessment
 from assessment.survey import operations
@@ -260,7 +261,7 @@ def test_save_after_a_submit_in_another_tab(owner: Respondent, small_app: Flask)
     owner.send(0, PROFILE)
     with small_app.app_context():
         assessment = db.session.scalars(db.select(Assessment)).one()
-        questionnaire = operations.questionnaire_of(assessment)
+        questionnaire = assessments.questionnaire_of(assessment)
         db.session.execute(db.update(Assessment).values(status="submitted"))
         db.session.commit()
         with pytest.raises(operations.AssessmentSubmitted):
@@ -273,7 +274,7 @@ def test_two_tabs_saving_the_same_new_answer(owner: Respondent, small_app: Flask
     owner.send(0, PROFILE)
     with small_app.app_context():
         assessment = db.session.scalars(db.select(Assessment)).one()
-        questionnaire = operations.questionnaire_of(assessment)
+        questionnaire = assessments.questionnaire_of(assessment)
         assert assessment.answers  # loaded now, before the other tab writes
         other_tab = db.engine.connect()
         other_tab.execute(

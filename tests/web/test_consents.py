@@ -12,7 +12,7 @@ import re
 from flask import Flask
 
 from assessment.extensions import db
-from assessment.models import ConsentChange
+from assessment.kernel.models import ConsentChange
 
 from .conftest import the_assessment
 from .helpers import Respondent, complete, csrf_token, is_checked, text

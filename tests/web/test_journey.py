@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from assessment.extensions import db
-from assessment.models import Answer, Assessment
+from assessment.kernel.models import Answer, Assessment
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.scoring import display_score, read_answers, score_assessment
 

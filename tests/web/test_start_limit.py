@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from assessment.extensions import db
-from assessment.models import Assessment, RateEvent
+from assessment.kernel.models import Assessment, RateEvent
 
 from .helpers import csrf_token, text
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import QuestionnaireVersion
 from ..questionnaire import PartnerDirectory, Questionnaire
+from .models import QuestionnaireVersion
 
 _CACHE_SIZE = 32
 _loaded: dict[str, Questionnaire] = {}

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app
 
 
 def cached(folder: Path, name: str, produce: Callable[[], bytes]) -> bytes:
@@ -55,3 +55,18 @@ def own_cache(assessment_id: int) -> Path:
 def forget(assessment_id: int) -> None:
     """Delete an assessment's cached files."""
     shutil.rmtree(own_cache(assessment_id), ignore_errors=True)
+
+
+def cache_dir(kind: str) -> Path:
+    """Where cached files of one kind (charts, bodies, pdf) are kept."""
+    return Path(current_app.config["CACHE_DIR"]) / kind
+
+
+def cache_privately(response: Response, *, versioned: bool) -> None:
+    """A firm's file: kept a day by the browser alone when its URL names its content, else never
+    stored (a shared computer's cache would keep a firm's result)."""
+    response.cache_control.private = True
+    if versioned:
+        response.cache_control.max_age = 86400
+    else:
+        response.cache_control.no_store = True

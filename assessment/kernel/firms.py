@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from .extensions import db
+from ..extensions import db
 from .models import Assessment
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.expression import false
 
-from .extensions import db
+from ..extensions import db
 
 STATUSES = ("in_progress", "submitted")
 #: The owner's consents: (a) peer benchmarks, (b) the centre's advisors, (c) network partners.
@@ -141,7 +141,6 @@ class Assessment(db.Model):
         cascade="all, delete-orphan", passive_deletes=True
     )
     previous: Mapped[Assessment | None] = relationship(remote_side=[id])
-    assigned_advisor: Mapped[Advisor | None] = relationship()
 
     @property
     def submitted(self) -> bool:
@@ -284,11 +283,8 @@ def company_key(name: str | None) -> str | None:
     return " ".join(plain.split())[:COMPANY_KEY_LENGTH] or None
 
 
-from .advisor.models import Advisor  # noqa: E402  (the advisor models refer to these)
-
 __all__ = [
     "CONSENTS",
-    "Advisor",
     "Answer",
     "Assessment",
     "ConsentChange",

@@ -1,0 +1,67 @@
+"""One assessment as every wing sees it: found by its token, its pinned questionnaire, its stored
+answers, its scores and the chain of its repeat checks."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..questionnaire import Questionnaire
+from ..questionnaire.scoring import AssessmentScore, score_assessment
+from .models import Assessment, DimensionScore
+from .pinning import pinned_questionnaire
+
+#: Resume tokens are 32 random bytes (256 bits), URL-safe base64: 43 characters.
+TOKEN_BYTES = 32
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+
+
+def new_token() -> str:
+    """A new resume token (shown once to the owner; only its hash is stored)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a resume token."""
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def find_assessment(token: str) -> Assessment | None:
+    """The assessment a resume token opens, or None."""
+    if not _TOKEN_SHAPE.match(token):
+        return None
+    return db.session.scalars(select(Assessment).filter_by(token_hash=hash_token(token))).first()
+
+
+def questionnaire_of(assessment: Assessment) -> Questionnaire:
+    """The questionnaire exactly as the assessment was started with."""
+    return pinned_questionnaire(assessment.questionnaire_version)
+
+
+def stored_answers(assessment: Assessment) -> dict[str, Any]:
+    """The assessment's answers by question id."""
+    return {answer.question_id: answer.value for answer in assessment.answers}
+
+
+def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentScore:
+    """The scores of the assessment's answers."""
+    return score_assessment(questionnaire, stored_answers(assessment))
+
+
+def earlier_scores(assessment: Assessment) -> tuple[dict[str, float], datetime | None]:
+    """The stored dimension scores of the earlier check this one repeats, if it was submitted."""
+    earlier = assessment.previous
+    if earlier is None or not earlier.submitted:
+        return {}, None
+    rows = db.session.execute(
+        select(DimensionScore.dimension_id, DimensionScore.score).where(
+            DimensionScore.assessment_id == earlier.id
+        )
+    )
+    return dict(rows.all()), earlier.submitted_at
