@@ -14,7 +14,7 @@ from ..extensions import db
 from ..kernel import assessments
 from ..kernel.models import Assessment
 from ..report.content import build_report
-from ..report.views import chart_response, keyed_inputs, pdf_response, render_body, trusted
+from ..report.rendering import chart_response, keyed_inputs, pdf_response, render_body, trusted
 from ..survey.views import review_rows
 from ..textfields import REMOVED_MESSAGE
 from . import workflow
@@ -97,8 +97,7 @@ def assessment(assessment_id: int) -> Any:
 @bp.get("/assessments/<int:assessment_id>/charts/<kind>.svg")
 def chart(assessment_id: int, kind: str) -> BaseResponse:
     """A chart of the assessment's report."""
-    inputs, _key = keyed_inputs(_shared(assessment_id))
-    return chart_response(inputs, kind)
+    return chart_response(_shared(assessment_id), kind)
 
 
 @bp.get("/assessments/<int:assessment_id>/report.pdf")

@@ -1,46 +1,34 @@
-"""Report charts drawn with matplotlib's Figure API (never pyplot) as SVG, cached by content.
+"""The report's charts: a radar and bars of the dimension scores, with the peers' medians.
 
-A chart is described by a ChartSpec: everything it shows. The SVG of a spec is stored under the
-spec's hash, so any worker (or host) that needs a chart either finds it or draws the same bytes.
+A ChartSpec holds everything a chart shows; drawing and caching are the kernel's (kernel/charts.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import math
-import textwrap
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
-from pathlib import Path
+from typing import ClassVar
 
-import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from ..kernel.files import cached
+from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
 CHART_VERSION = 3
-INK = "#0b3d6b"  # the company: dark, so that it prints well in grey scale
 PEER = "#303030"
 BANDS = ("#f3f3f3", "#e2e2e2", "#cfcfcf", "#bdbdbd", "#ababab", "#9a9a9a")
-STYLE = {
-    "svg.fonttype": "none",  # text stays text: searchable, selectable, small
-    "svg.hashsalt": "digital-check",  # stable element ids, so equal specs give equal bytes
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-}
 
 
 @dataclass(frozen=True)
 class ChartSpec:
     """What a chart shows: labelled scores, optional peer medians, the level bands, the legend."""
 
+    family: ClassVar[str] = "report"
     kind: str
     labels: tuple[str, ...]
     scores: tuple[float, ...]
@@ -53,32 +41,16 @@ class ChartSpec:
     @property
     def key(self) -> str:
         """The hash of everything the chart shows (and of the drawing code's version)."""
-        data = json.dumps([CHART_VERSION, asdict(self)], sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+        return spec_key(CHART_VERSION, self)
 
     @property
     def has_peers(self) -> bool:
         """Whether any peer median is shown."""
         return any(peer is not None for peer in self.peers)
 
-
-def chart_svg(spec: ChartSpec, cache_dir: Path) -> bytes:
-    """The SVG of a chart, from the cache or drawn now and stored."""
-    return cached(cache_dir, f"{spec.key}.svg", lambda: draw(spec))
-
-
-def draw(spec: ChartSpec) -> bytes:
-    """Draw a chart as SVG bytes."""
-    with matplotlib.rc_context(STYLE):
-        figure = _radar(spec) if spec.kind == "radar" else _bars(spec)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        figure.clear()  # breaks the figure's reference cycles now rather than in a slow full GC
-    return buffer.getvalue()
-
-
-def _wrap(label: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(label, width)) or label
+    def figure(self) -> Figure:
+        """The chart, drawn."""
+        return _radar(self) if self.kind == "radar" else _bars(self)
 
 
 def _radar(spec: ChartSpec) -> Figure:
@@ -102,7 +74,7 @@ def _radar(spec: ChartSpec) -> Figure:
         axes.plot(*zip((0, 0), at(100, angle), strict=True), color="#888", linewidth=0.6)
         x, y = at(112, angle)
         align = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
-        axes.text(x, y, _wrap(label, 18), ha=align, va="center", clip_on=False)
+        axes.text(x, y, wrap_label(label, 18), ha=align, va="center", clip_on=False)
     _polygon(
         axes,
         angles,
@@ -213,7 +185,7 @@ def _bars(spec: ChartSpec) -> Figure:
             label=spec.peer_label,
         )
         _values(axes, [p for p, _ in known], [peer for _, peer in known], bold=False)
-    axes.set_yticks(positions, [_wrap(label, 30) for label in spec.labels])
+    axes.set_yticks(positions, [wrap_label(label, 30) for label in spec.labels])
     axes.set_ylim(count - 0.5, -1.1)
     axes.set_xlim(0, 100)
     axes.set_xticks(range(0, 101, 10))

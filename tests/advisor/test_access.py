@@ -29,8 +29,8 @@ from assessment.extensions import db
 from assessment.kernel.models import Answer
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.questions import ScaleQuestion, SingleQuestion
-from assessment.report import views as report_views
-from assessment.report.views import CHART_KINDS
+from assessment.report import rendering as report_rendering
+from assessment.report.rendering import CHART_KINDS
 
 from ..conftest import SAMPLE_DIR
 from ..web.helpers import csrf_token, text
@@ -333,7 +333,7 @@ def test_a_logged_in_advisor_reaches_every_route(
     matter here, only that the URL leads to the page's own answer.
     """
     # Rendering a PDF takes seconds and is tested with the report; here the URL matters.
-    monkeypatch.setattr(report_views, "render_report_pdf", lambda *_args: b"%PDF-1.7")
+    monkeypatch.setattr(report_rendering, "render_report_pdf", lambda *_args: b"%PDF-1.7")
     url = url_of(route, targets["shared"])
     token = csrf_token(ada.get("/advisor/"))
     data = {"csrf_token": token} if route.method != "GET" else None

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from assessment.advisor import statistics
 from assessment.advisor.labels import MISSING
+from assessment.kernel import charts
 from assessment.questionnaire import Questionnaire
 
 from ..web.helpers import csrf_token, text
@@ -198,7 +199,7 @@ def test_every_chart_is_svg_and_cached(
     def not_again(*args: object) -> None:
         raise AssertionError("the chart should come from the cache")
 
-    monkeypatch.setattr(statistics, "draw", not_again)
+    monkeypatch.setattr(charts, "draw", not_again)
     monkeypatch.setattr(statistics, "CHART_BUILDERS", dict.fromkeys(KINDS, not_again))
     first = {kind: ada.get(source) for kind, source in sources.items()}
     for response in first.values():

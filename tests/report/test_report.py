@@ -16,6 +16,7 @@ from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.advice import build_action_plan
 from assessment.questionnaire.matching import CompanyProfile, match_partners
 from assessment.questionnaire.scoring import display_score, read_answers, score_assessment
+from assessment.report import rendering
 from assessment.report.content import MAX_PARTNERS, rank_partners
 from assessment.report.pdf import _fetcher, html_to_pdf
 
@@ -115,6 +116,25 @@ def test_charts_are_valid_svg_naming_every_dimension(
         assert again.status_code == 304
     cached = list((Path(report_app.config["CACHE_DIR"]) / "assessments").glob("*/*.svg"))
     assert len(cached) == 2
+
+
+def test_a_drawn_chart_is_served_without_building_the_report(
+    submitted: Respondent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page draws its charts; asked for by version, each comes from the cache as it is."""
+    html = text(submitted.client.get(submitted.url("/report")))
+    sources = re.findall(r'<img src="(charts/\w+\.svg\?v=\w+)"', html)
+    drawn = {source: submitted.client.get(submitted.url("/" + source)).data for source in sources}
+
+    def not_again(*_args: object) -> None:
+        raise AssertionError("the report should not be built for a cached chart")
+
+    monkeypatch.setattr(rendering, "build_report", not_again)
+    monkeypatch.setattr(rendering, "keyed_inputs", not_again)
+    for source, svg in drawn.items():
+        response = submitted.client.get(submitted.url("/" + source))
+        assert response.status_code == 200 and response.data == svg
+        assert "max-age=86400" in response.headers["Cache-Control"]
 
 
 def test_pdf_holds_the_report(

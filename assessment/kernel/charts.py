@@ -1,0 +1,99 @@
+"""The one way to draw and cache a chart: a spec that knows its key, one Figure-to-SVG function,
+one content-addressed cache.
+
+Charts are drawn with matplotlib's Figure API (never pyplot) as SVG with text kept as text. A
+spec holds everything its chart shows; its key hashes that and the drawing code's version, and
+names the cached file, so any worker (or host) that needs a chart finds it or draws the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import textwrap
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from .files import cached
+
+INK = "#0b3d6b"  # the company: dark, so that it prints well in grey scale
+STYLE = {
+    "svg.fonttype": "none",  # text stays text: searchable, selectable, small
+    "svg.hashsalt": "digital-check",  # stable element ids, so equal specs give equal bytes
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+}
+#: A chart's key, or the start of it (at least 16 hexadecimal digits) as a URL carries it.
+VERSION = re.compile(r"[0-9a-f]{16,64}")
+
+
+class Chart(Protocol):
+    """What every chart spec offers: its family and kind, its key, and its figure."""
+
+    family: ClassVar[str]
+    kind: str
+
+    @property
+    def key(self) -> str:
+        """The hash of everything the chart shows and of the drawing code's version."""
+        ...
+
+    def figure(self) -> Figure:
+        """The chart, drawn."""
+        ...
+
+
+def spec_key(version: int, spec: Any) -> str:
+    """The key of a dataclass spec: a hash of its fields and of its drawing code's version."""
+    data = json.dumps([version, asdict(spec)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def figure_svg(figure: Figure) -> bytes:
+    """A figure as SVG bytes, without a date, so that the same figure gives the same bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    figure.clear()  # breaks the figure's reference cycles now rather than in a slow full GC
+    return buffer.getvalue()
+
+
+def draw(chart: Chart) -> bytes:
+    """Draw a chart as SVG bytes in the house style."""
+    with matplotlib.rc_context(STYLE):
+        return figure_svg(chart.figure())
+
+
+def chart_svg(chart: Chart, folder: Path) -> bytes:
+    """The SVG of a chart, from the cache in ``folder`` or drawn now and stored there."""
+    return cached(folder, _file_name(chart.family, chart.kind, chart.key), lambda: draw(chart))
+
+
+def stored_chart(folder: Path, family: str, kind: str, version: str) -> tuple[bytes, str] | None:
+    """A chart drawn before, found by its kind and (the start of) its key, with its whole key.
+
+    None when the cache does not hold it: the caller then builds the spec and draws it.
+    """
+    if not VERSION.fullmatch(version):
+        return None
+    prefix = _file_name(family, kind, "")[: -len(".svg")]
+    for path in sorted(folder.glob(f"{prefix}{version}*.svg")):
+        try:
+            return path.read_bytes(), path.stem.removeprefix(prefix)
+        except FileNotFoundError:  # purged meanwhile
+            return None
+    return None
+
+
+def wrap_label(label: str, width: int) -> str:
+    """A label broken into lines of at most ``width`` characters."""
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _file_name(family: str, kind: str, key: str) -> str:
+    return f"{family}-{kind}-{key}.svg"

@@ -1,0 +1,154 @@
+"""Rendering a report: its body as HTML, its charts and its PDF (used by the owner's pages and
+the advisors' review alike; the routes are in views.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from flask import Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ..i18n import current_language, localize
+from ..kernel.charts import VERSION, chart_svg, stored_chart
+from ..kernel.files import cache_privately, cached, own_cache
+from ..kernel.models import Assessment
+from ..questionnaire.scoring import display_score
+from .charts import ChartSpec
+from .content import Report, ReportInputs, build_report, report_inputs
+from .pdf import pdf_filename, render_report_pdf
+
+CHART_KINDS = ("radar", "bars")
+
+
+def chart_specs(report: Report) -> dict[str, ChartSpec]:
+    """The charts of a report: a radar (with three or more assessed dimensions) and bars."""
+    rows = report.assessed_rows
+    if not rows:
+        return {}
+    peers = report.benchmark
+    peer_label = (
+        _(
+            "Median of %(group)s (%(count)s companies)",
+            group=group_name(peers.group),
+            count=peers.size,
+        )
+        if peers
+        else ""
+    )
+    levels = report.questionnaire.levels
+    common = {
+        "labels": tuple(localize(row.dimension.title) for row in rows),
+        "scores": tuple(float(row.score) for row in rows if row.score is not None),
+        "peers": tuple(row.peer for row in rows),
+        "level_starts": tuple(level.min for level in levels),
+        "level_labels": tuple(localize(level.label) for level in levels),
+        "company_label": _("Your company"),
+        "peer_label": peer_label,
+    }
+    kinds = CHART_KINDS if len(rows) >= 3 else ("bars",)
+    return {kind: ChartSpec(kind=kind, **common) for kind in kinds}
+
+
+def group_name(group: str) -> str:
+    """The benchmark group in words."""
+    return {
+        "sector_size": _("companies of the same sector and size"),
+        "sector": _("companies of the same sector"),
+        "all": _("all companies"),
+    }[group]
+
+
+def keyed_inputs(assessment: Assessment) -> tuple[ReportInputs, str]:
+    """A submitted assessment's report inputs, and the key of its cached files."""
+    config = current_app.config
+    inputs = report_inputs(
+        assessment, config["BENCHMARK_MAX_AGE_MINUTES"] * 60, config["BENCHMARK_MIN_FIRMS"]
+    )
+    fingerprint = current_app.extensions["report_fingerprint"]
+    return inputs, inputs.key(current_language(), fingerprint)
+
+
+def render_body(content: Report, link: Callable[[str, str], str]) -> str:
+    """The report's body as HTML; ``link(kind, version)`` gives the URL of each chart."""
+    specs = chart_specs(content)
+    for spec in specs.values():  # drawn now, so the browser's requests find them cached
+        chart_svg(spec, own_cache(content.assessment.id))
+    charts = {kind: link(kind, spec.key[:16]) for kind, spec in specs.items()}
+    return render_template(
+        "report/_body.html", report=content, charts=charts, group_name=group_name
+    )
+
+
+def trusted(html: str) -> Markup:
+    """HTML that our own autoescaping templates rendered, to be inserted as it is."""
+    # Every value in it was escaped when the report body was rendered (bandit B704).
+    return Markup(html)  # nosec B704
+
+
+def chart_response(assessment: Assessment, kind: str) -> Response:
+    """One chart of a submitted assessment's report as SVG, with an ETag; long-cached when asked
+    for by version. A chart the report page drew is served from the cache as it is."""
+    if kind not in CHART_KINDS:
+        abort(404)
+    folder, wanted = own_cache(assessment.id), request.args.get("v", "")
+    found = stored_chart(folder, ChartSpec.family, kind, wanted)
+    if found is None:
+        inputs, _key = keyed_inputs(assessment)
+        spec = chart_specs(build_report(inputs)).get(kind)
+        if spec is None:
+            abort(404)
+        found = chart_svg(spec, folder), spec.key
+    svg, key = found
+    response = Response(svg, mimetype="image/svg+xml")
+    response.set_etag(key)
+    cache_privately(response, versioned=bool(VERSION.fullmatch(wanted)) and key.startswith(wanted))
+    return response.make_conditional(request)
+
+
+def pdf_response(inputs: ReportInputs, key: str) -> Response:
+    """A report as a PDF download, rendered once per content."""
+
+    def render() -> bytes:
+        content = build_report(inputs)
+        charts = {
+            kind: chart_svg(spec, own_cache(inputs.assessment.id))
+            for kind, spec in chart_specs(content).items()
+        }
+        return render_report_pdf(content, charts, group_name)
+
+    try:
+        document = cached(own_cache(inputs.assessment.id), f"{key}.pdf", render)
+    except OSError:  # WeasyPrint's system libraries (Pango) are missing on this server
+        current_app.logger.exception("the PDF could not be rendered")
+        abort(503, _("The PDF cannot be created on this server at the moment."))
+    response = Response(document, mimetype="application/pdf")
+    filename = pdf_filename(inputs.assessment)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    cache_privately(response, versioned=False)
+    return response
+
+
+def shown(score: Any) -> int:
+    """A score as the report shows it: a whole number, rounded half up."""
+    return display_score(score if isinstance(score, Fraction) else Fraction(score))
+
+
+def effort_name(effort: str) -> str:
+    """An effort in words."""
+    return {"low": _("low"), "medium": _("medium"), "high": _("high")}[effort]
+
+
+def partner_kind_name(kind: str) -> str:
+    """A kind of partner in words."""
+    return {
+        "public": _("Public institution"),
+        "chamber": _("Chamber"),
+        "research": _("Research"),
+        "funding": _("Funding"),
+        "provider": _("Service provider"),
+        "startup": _("Start-up"),
+        "network": _("Network"),
+    }[kind]
