@@ -13,9 +13,10 @@ from typing import Any, NoReturn
 import click
 
 from .questionnaire import QuestionnaireError, check_file, load_questionnaire
-from .questionnaire.loader import summary
-from .questionnaire.schema import centre_schema, partners_schema, questionnaire_schema
-from .questionnaire.scoring import hidden_questions, read_answers, score_assessment
+from .questionnaire.conditions import hidden_questions
+from .questionnaire.loading.loader import summary
+from .questionnaire.loading.schema import centre_schema, partners_schema, questionnaire_schema
+from .questionnaire.scoring import read_answers, score_assessment
 
 
 @click.group("questionnaire")

@@ -44,6 +44,8 @@ from assessment.extensions import db
 from assessment.kernel.assessments import find_assessment
 from assessment.kernel.models import Assessment
 from assessment.questionnaire import QuestionBase, Questionnaire, load_questionnaire
+from assessment.questionnaire.conditions import visible_answers
+from assessment.questionnaire.pages import Step, steps
 from assessment.questionnaire.questions import (
     MatrixQuestion,
     MultiQuestion,
@@ -52,8 +54,6 @@ from assessment.questionnaire.questions import (
     SingleQuestion,
     TextQuestion,
 )
-from assessment.questionnaire.scoring import visible_answers
-from assessment.survey.steps import Step, steps
 from tests.postgres import MISSING, PostgresServer, find_binaries
 
 from . import holding

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
 from ..kernel.pinning import pin
 from ..questionnaire import AnswerError, QuestionBase, Questionnaire
+from ..questionnaire.conditions import is_shown, visible_answers
 from ..questionnaire.questions import (
     MatrixQuestion,
     MultiQuestion,
@@ -33,7 +34,6 @@ from ..questionnaire.questions import (
     SingleQuestion,
     TextQuestion,
 )
-from ..questionnaire.scoring import is_shown, visible_answers
 from ..survey.operations import repeat_assessment, save_page, start_assessment, submit
 from .accounts import create_advisor, find_advisor
 from .models import Advisor, Note

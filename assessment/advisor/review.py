@@ -13,9 +13,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..extensions import db
 from ..kernel import assessments
 from ..kernel.models import Assessment
+from ..questionnaire.pages import review_rows
 from ..report.content import build_report
 from ..report.rendering import chart_response, keyed_inputs, pdf_response, render_body, trusted
-from ..survey.views import review_rows
 from ..textfields import REMOVED_MESSAGE
 from . import workflow
 from .blueprint import bp

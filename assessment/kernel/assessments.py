@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..questionnaire import Questionnaire
-from ..questionnaire.scoring import AssessmentScore, score_assessment
+from ..questionnaire.scoring import AssessmentResult, score_assessment
 from .models import Assessment, DimensionScore
 from .pinning import pinned_questionnaire
 
@@ -49,7 +49,7 @@ def stored_answers(assessment: Assessment) -> dict[str, Any]:
     return {answer.question_id: answer.value for answer in assessment.answers}
 
 
-def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentScore:
+def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentResult:
     """The scores of the assessment's answers."""
     return score_assessment(questionnaire, stored_answers(assessment))
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .centre import Centre, Contact
-from .loader import CheckResult, check_file, load_centre, load_directory, load_questionnaire
+from .loading.loader import CheckResult, check_file, load_centre, load_directory, load_questionnaire
+from .loading.problems import Problem, QuestionnaireError
 from .models import Dimension, Level, Questionnaire, Recommendation
 from .partners import Partner, PartnerDirectory, Topic
-from .problems import Problem, QuestionnaireError
 from .questions import QUESTION_TYPES, AnswerError, QuestionBase
 from .text import Text
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .models import EFFORT_ORDER, Dimension, Level, Recommendation
-from .scoring import AssessmentScore, DimensionScore
+from .scoring import AssessmentResult, DimensionResult
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class MatchedRecommendation:
     level: Level
 
 
-def rank_priorities(result: AssessmentScore) -> list[Priority]:
+def rank_priorities(result: AssessmentResult) -> list[Priority]:
     """Assessed dimensions by (100 - score) x weight, most urgent first; ties keep their order.
 
     Dimensions with nothing to gain (score 100 or weight 0) are not priorities.
@@ -46,12 +46,12 @@ def rank_priorities(result: AssessmentScore) -> list[Priority]:
     return sorted(priorities, key=lambda priority: -priority.value)
 
 
-def rank_strengths(result: AssessmentScore) -> list[DimensionScore]:
+def rank_strengths(result: AssessmentResult) -> list[DimensionResult]:
     """Assessed dimensions by score, best first; ties keep their order."""
     return sorted(result.assessed, key=lambda d: -(d.score or 0))
 
 
-def match_recommendations(result: AssessmentScore) -> list[MatchedRecommendation]:
+def match_recommendations(result: AssessmentResult) -> list[MatchedRecommendation]:
     """Every recommendation whose rule matches its dimension, in document order."""
     matched = []
     for dimension_score in result.assessed:
@@ -65,7 +65,7 @@ def match_recommendations(result: AssessmentScore) -> list[MatchedRecommendation
     return matched
 
 
-def build_action_plan(result: AssessmentScore) -> list[MatchedRecommendation]:
+def build_action_plan(result: AssessmentResult) -> list[MatchedRecommendation]:
     """The matched recommendations, quick wins first: by effort, then by priority of the dimension.
 
     Within the same effort, the recommendation of the more urgent dimension comes first;

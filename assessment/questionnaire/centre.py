@@ -14,15 +14,15 @@ from xml.etree import ElementTree  # nosec B405
 
 from pydantic import Field
 
-from .base import Finding, Flag, LanguageCode, Model
-from .checks import check_text_languages
+from .elements import Finding, Flag, LanguageCode, Model
+from .loading.outline import iter_texts
+from .loading.problems import DocPath, Problem
+from .loading.references import check_text_languages
+from .loading.source import LoadedYaml
+from .loading.structure import validate
 from .markdown import markdown_problems
-from .outline import iter_texts
 from .partners import Email, Url
-from .problems import DocPath, Problem
-from .structure import validate
 from .text import Text
-from .yamlsource import LoadedYaml
 
 FILE_NAME = "centre.yaml"
 MAX_LOGO_BYTES = 1024 * 1024

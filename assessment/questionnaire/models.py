@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr
 
-from .base import Id, Integer, LanguageCode, Model, NonNegative, exact
+from .elements import Id, Integer, LanguageCode, Model, NonNegative, exact
 from .partners import PartnerDirectory
 from .questions import Question, QuestionBase
 from .text import Text

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .base import Id, Model
+from .elements import Id, Model
 from .text import Text
 
 PartnerKind = Literal["public", "chamber", "research", "funding", "provider", "startup", "network"]

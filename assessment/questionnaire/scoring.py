@@ -7,12 +7,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .conditions import Condition, evaluate
+from .conditions import Answers, visible_answers
 from .models import Dimension, Level, Questionnaire
-from .questions import AnswerError, QuestionBase
-
-#: Normalised answers by question id (see each question type's ``read_answer``).
-Answers = dict[str, Any]
+from .questions import AnswerError
 
 
 @dataclass(frozen=True)
@@ -47,40 +44,6 @@ def read_answers(
     return answers, problems
 
 
-def condition_holds(
-    condition: Condition | None, answers: Mapping[str, Any], questionnaire: Questionnaire
-) -> bool:
-    """Whether a condition holds for the (visible) answers; no condition always holds."""
-    index = questionnaire.question_index
-
-    def matches(question_id: str, answer: Any, values: frozenset[str]) -> bool:
-        return index[question_id].matches(answer, values)
-
-    return evaluate(condition, answers.get, matches)
-
-
-def is_shown(
-    question: QuestionBase, answers: Mapping[str, Any], questionnaire: Questionnaire
-) -> bool:
-    """Whether a question is asked, given the (visible) answers to earlier questions."""
-    return condition_holds(question.show_if, answers, questionnaire)
-
-
-def visible_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Answers:
-    """The answers without those to questions that their conditions hide."""
-    visible: Answers = {}
-    for question in questionnaire.questions:
-        if is_shown(question, visible, questionnaire) and question.id in answers:
-            visible[question.id] = answers[question.id]
-    return visible
-
-
-def hidden_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[str]:
-    """Ids of the questions whose conditions hide them, given these answers."""
-    visible = visible_answers(questionnaire, answers)
-    return [q.id for q in questionnaire.questions if not is_shown(q, visible, questionnaire)]
-
-
 @dataclass(frozen=True)
 class QuestionScore:
     """The score of one scored question."""
@@ -91,7 +54,7 @@ class QuestionScore:
 
 
 @dataclass(frozen=True)
-class DimensionScore:
+class DimensionResult:
     """A dimension's score and level; both None when the dimension is not assessed."""
 
     dimension: Dimension
@@ -106,21 +69,21 @@ class DimensionScore:
 
 
 @dataclass(frozen=True)
-class AssessmentScore:
+class AssessmentResult:
     """The overall score and level and every dimension's score; answers are the visible ones."""
 
     questionnaire: Questionnaire
     answers: Answers
     overall: Fraction | None
     level: Level | None
-    dimensions: tuple[DimensionScore, ...]
+    dimensions: tuple[DimensionResult, ...]
 
-    def dimension(self, dimension_id: str) -> DimensionScore:
+    def dimension(self, dimension_id: str) -> DimensionResult:
         """The score of one dimension."""
         return next(d for d in self.dimensions if d.dimension.id == dimension_id)
 
     @property
-    def assessed(self) -> tuple[DimensionScore, ...]:
+    def assessed(self) -> tuple[DimensionResult, ...]:
         """The dimensions that were assessed, in order."""
         return tuple(d for d in self.dimensions if d.assessed)
 
@@ -148,7 +111,7 @@ def weighted_mean(pairs: list[tuple[Fraction, Fraction]]) -> Fraction | None:
     return sum((value * weight for value, weight in pairs), Fraction(0)) / total
 
 
-def score_assessment(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> AssessmentScore:
+def score_assessment(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> AssessmentResult:
     """Score normalised answers: question, dimension and overall scores and levels."""
     visible = visible_answers(questionnaire, answers)
     dimensions = tuple(
@@ -158,12 +121,12 @@ def score_assessment(questionnaire: Questionnaire, answers: Mapping[str, Any]) -
         [(d.score, d.dimension.weight_value) for d in dimensions if d.score is not None]
     )
     level = questionnaire.level_for(overall) if overall is not None else None
-    return AssessmentScore(questionnaire, visible, overall, level, dimensions)
+    return AssessmentResult(questionnaire, visible, overall, level, dimensions)
 
 
 def _score_dimension(
     questionnaire: Questionnaire, dimension: Dimension, answers: Answers
-) -> DimensionScore:
+) -> DimensionResult:
     scores = []
     for question in dimension.questions:
         if question.id not in answers or not question.is_scored:
@@ -173,7 +136,7 @@ def _score_dimension(
             scores.append(QuestionScore(question.id, score, question.weight_value))
     mean = weighted_mean([(q.score, q.weight) for q in scores])
     level = questionnaire.level_for(mean) if mean is not None else None
-    return DimensionScore(dimension, mean, level, tuple(scores))
+    return DimensionResult(dimension, mean, level, tuple(scores))
 
 
 def display_score(score: Fraction) -> int:

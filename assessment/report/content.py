@@ -24,7 +24,7 @@ from ..questionnaire.advice import (
     rank_strengths,
 )
 from ..questionnaire.matching import CompanyProfile, PartnerMatch, match_partners
-from ..questionnaire.scoring import AssessmentScore, display_score
+from ..questionnaire.scoring import AssessmentResult, display_score
 from .benchmark import Benchmark, recent_benchmark
 
 TOP = 3
@@ -62,7 +62,7 @@ class Report:
 
     assessment: Assessment
     questionnaire: Questionnaire
-    result: AssessmentScore
+    result: AssessmentResult
     rows: tuple[DimensionRow, ...]
     strengths: tuple[DimensionRow, ...]
     priorities: tuple[Priority, ...]

@@ -16,11 +16,11 @@ from ..i18n import current_language
 from ..kernel.models import CONSENTS
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.cleantext import has_invisible
+from ..questionnaire.conditions import visible_answers
+from ..questionnaire.pages import PageQuestion, is_missing
 from ..questionnaire.questions import MultiQuestion, TextQuestion
-from ..questionnaire.scoring import visible_answers
 from ..textfields import NoInvisibleCharacters
 from .fields import QuestionField
-from .steps import PageQuestion, is_missing
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 

@@ -17,7 +17,7 @@ from ..kernel.models import Answer, Assessment, DimensionScore, company_key, utc
 from ..kernel.peers import peers_changed
 from ..kernel.pinning import pin
 from ..questionnaire import AnswerError, Questionnaire
-from ..questionnaire.scoring import visible_answers
+from ..questionnaire.conditions import visible_answers
 from .consents import apply_consents, consent_history
 
 PROFILE_COLUMNS = ("sector", "size", "region")

@@ -28,14 +28,20 @@ from ..i18n import current_language, localize
 from ..kernel import assessments
 from ..kernel.models import CONSENTS, Assessment
 from ..questionnaire import Questionnaire
-from ..questionnaire.scoring import is_shown, visible_answers
+from ..questionnaire.pages import (
+    PageQuestion,
+    Step,
+    first_open_step,
+    page_questions,
+    review_rows,
+    steps,
+)
 from ..security import external_url
 from ..textfields import REMOVED_MESSAGE
 from . import consents, operations, widgets
 from .describe import describe_condition
 from .fields import adapter_for, initial_answers
 from .forms import PROFILE_FIELDS, ConsentFields, build_step_form, read_page
-from .steps import PageQuestion, Step, first_open_step, is_missing, page_questions, steps
 
 bp = Blueprint("survey", __name__)
 
@@ -237,23 +243,6 @@ def saved(token: str) -> str:
         token=token,
         resume_url=external_url("survey.resume", token=token),
     )
-
-
-def review_rows(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every step with its shown questions, their answers, and whether a required one is missing."""
-    visible = visible_answers(questionnaire, answers)
-    rows = []
-    for current in steps(questionnaire):
-        shown = [q for q in current.questions if is_shown(q, visible, questionnaire)]
-        rows.append(
-            {
-                "step": current,
-                "questions": [
-                    (q, visible.get(q.id), is_missing(q, visible, questionnaire)) for q in shown
-                ],
-            }
-        )
-    return rows
 
 
 @bp.route("/a/<token>/review", methods=["GET", "POST"])

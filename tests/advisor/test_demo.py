@@ -17,7 +17,7 @@ from assessment.advisor.models import Advisor, Note
 from assessment.extensions import db
 from assessment.kernel.models import Assessment, DimensionScore
 from assessment.questionnaire import Questionnaire
-from assessment.questionnaire.scoring import is_shown, visible_answers
+from assessment.questionnaire.conditions import is_shown, visible_answers
 
 from .conftest import SharedFactory, login
 

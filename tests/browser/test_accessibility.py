@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from assessment.advisor.accounts import create_advisor
 from assessment.questionnaire import Questionnaire
-from assessment.survey.steps import steps
+from assessment.questionnaire.pages import steps
 
 from ..web.helpers import Respondent, complete
 from .audit import findings

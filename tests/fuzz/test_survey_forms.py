@@ -21,13 +21,13 @@ from assessment.extensions import db
 from assessment.kernel.assessments import find_assessment, questionnaire_of, stored_answers
 from assessment.kernel.models import Assessment, ConsentChange, company_key
 from assessment.questionnaire import QuestionBase, load_questionnaire
+from assessment.questionnaire.conditions import visible_answers
+from assessment.questionnaire.pages import first_open_step, is_missing, steps
 from assessment.questionnaire.questions import MatrixQuestion, MultiQuestion, NumberQuestion
 from assessment.questionnaire.questions.choice import ChoiceQuestion
-from assessment.questionnaire.scoring import visible_answers
 from assessment.survey.fields import adapter_for, row_input
 from assessment.survey.forms import EMAIL_PATTERN, PROFILE_FIELDS
 from assessment.survey.operations import PROFILE_COLUMNS
-from assessment.survey.steps import first_open_step, is_missing, steps
 from assessment.survey.views import ACTIONS
 
 from ..web.conftest import DATA

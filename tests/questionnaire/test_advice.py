@@ -18,7 +18,7 @@ from assessment.questionnaire.advice import (
     rank_strengths,
 )
 from assessment.questionnaire.matching import CompanyProfile, PartnerMatch, match_partners
-from assessment.questionnaire.scoring import AssessmentScore, read_answers, score_assessment
+from assessment.questionnaire.scoring import AssessmentResult, read_answers, score_assessment
 
 from .conftest import QuestionnaireFactory
 
@@ -47,14 +47,14 @@ def rec(text: str, effort: str = "low", **rule: Any) -> dict[str, Any]:
     return {"text": text, "effort": effort, **rule}
 
 
-def assess(questionnaire: Questionnaire, raw: Mapping[str, Any]) -> AssessmentScore:
+def assess(questionnaire: Questionnaire, raw: Mapping[str, Any]) -> AssessmentResult:
     """Read raw answers (which must all fit) and score them."""
     answers, problems = read_answers(questionnaire, raw)
     assert problems == []
     return score_assessment(questionnaire, answers)
 
 
-def scored(questionnaire: Questionnaire, **scores: int) -> AssessmentScore:
+def scored(questionnaire: Questionnaire, **scores: int) -> AssessmentResult:
     """Score a questionnaire built from `dimension`: each dimension gets the score given."""
     return assess(questionnaire, {f"q{name}": f"p{score}" for name, score in scores.items()})
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assessment.questionnaire import check_file
-from assessment.questionnaire.yamlsource import MAX_FILE_BYTES
+from assessment.questionnaire.loading.source import MAX_FILE_BYTES
 
 from .validation_helpers import PARTNERS, VALID, check_text, expect
 

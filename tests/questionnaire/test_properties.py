@@ -11,6 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from assessment.questionnaire import QuestionBase, Questionnaire
+from assessment.questionnaire.conditions import hidden_questions
 from assessment.questionnaire.questions import (
     MatrixQuestion,
     MultiQuestion,
@@ -22,8 +23,7 @@ from assessment.questionnaire.questions import (
 )
 from assessment.questionnaire.scoring import (
     Answers,
-    AssessmentScore,
-    hidden_questions,
+    AssessmentResult,
     read_answers,
     score_assessment,
 )
@@ -123,7 +123,7 @@ def influencing(questionnaire: Questionnaire) -> set[str]:
     return found
 
 
-def check_bounds(result: AssessmentScore) -> None:
+def check_bounds(result: AssessmentResult) -> None:
     """Every question, dimension and overall score lies in [0, 100] and has a level."""
     for dimension in result.dimensions:
         for question in dimension.questions:
@@ -137,7 +137,7 @@ def check_bounds(result: AssessmentScore) -> None:
         assert result.level == result.questionnaire.level_for(result.overall)
 
 
-def check_overall_between(result: AssessmentScore) -> None:
+def check_overall_between(result: AssessmentResult) -> None:
     """The overall score lies between the lowest and highest counted dimension."""
     counted = [d.score for d in result.dimensions if d.score is not None and d.dimension.weight > 0]
     if counted:

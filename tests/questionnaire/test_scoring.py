@@ -9,20 +9,19 @@ from typing import Any
 import pytest
 
 from assessment.questionnaire import Questionnaire
+from assessment.questionnaire.conditions import hidden_questions, visible_answers
 from assessment.questionnaire.scoring import (
-    AssessmentScore,
+    AssessmentResult,
     display_score,
-    hidden_questions,
     read_answers,
     score_assessment,
-    visible_answers,
     weighted_mean,
 )
 
 from .conftest import QuestionnaireFactory
 
 
-def assess(questionnaire: Questionnaire, raw: Mapping[str, Any]) -> AssessmentScore:
+def assess(questionnaire: Questionnaire, raw: Mapping[str, Any]) -> AssessmentResult:
     """Read raw answers (which must all fit) and score them."""
     answers, problems = read_answers(questionnaire, raw)
     assert problems == []

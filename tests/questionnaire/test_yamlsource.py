@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from assessment.questionnaire import check_file
-from assessment.questionnaire.yamlerrors import MAX_DEPTH, NESTED_TOO_DEEPLY
-from assessment.questionnaire.yamlsource import LIBYAML, MAX_NODES, LoadedYaml, Mark, parse_yaml
+from assessment.questionnaire.loading.source import LIBYAML, MAX_NODES, LoadedYaml, Mark, parse_yaml
+from assessment.questionnaire.loading.syntax import MAX_DEPTH, NESTED_TOO_DEEPLY
 
 from ..conftest import SAMPLE_DIR
 

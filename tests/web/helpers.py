@@ -12,6 +12,7 @@ from werkzeug.test import TestResponse
 
 from assessment.kernel.assessments import find_assessment
 from assessment.questionnaire import QuestionBase, Questionnaire
+from assessment.questionnaire.pages import page_questions, steps
 from assessment.questionnaire.questions import (
     MatrixQuestion,
     MultiQuestion,
@@ -20,7 +21,6 @@ from assessment.questionnaire.questions import (
     SingleQuestion,
     TextQuestion,
 )
-from assessment.survey.steps import page_questions, steps
 
 _CSRF = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from flask.testing import FlaskClient
 
 from assessment.questionnaire import Questionnaire
-from assessment.survey.steps import page_questions, steps
+from assessment.questionnaire.pages import page_questions, steps
 
 from .conftest import stored
 from .helpers import Respondent, good_answer, merge, text

@@ -9,8 +9,8 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import Field
 
-from ..base import Finding, Id, Model, NonNegative, exact
 from ..conditions import Condition
+from ..elements import Finding, Id, Model, NonNegative, exact
 from ..text import Text
 
 #: Every question type by the name used in YAML (`type: single`), in registration order.

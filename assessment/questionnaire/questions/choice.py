@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..base import Finding, Flag, Integer, Number, exact
-from ..problems import KEY
+from ..elements import Finding, Flag, Integer, Number, exact
+from ..loading.problems import KEY
 from ..text import Text
 from .base import (
     AnswerError,

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..base import Finding, Id, Model, NonNegative, exact
+from ..elements import Finding, Id, Model, NonNegative, exact
 from ..text import Text
 from .base import (
     AnswerError,

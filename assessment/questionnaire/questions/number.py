@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from ..base import Finding, Model, Number, exact
+from ..elements import Finding, Model, Number, exact
 from ..text import Text
 from .base import AnswerError, WeightedQuestion, describe_value, is_blank, percent, register
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .problems import DocPath
+from .loading.problems import DocPath
 from .text import LANGUAGE_PATTERN
 
 ID_PATTERN = re.compile(r"^[a-z0-9_-]+$")

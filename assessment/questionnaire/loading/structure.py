@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from .conditions import CONDITION_TAGS
+from ..conditions import CONDITION_TAGS
+from ..questions import QUESTION_TYPES
 from .problems import DocPath, Problem
-from .questions import QUESTION_TYPES
-from .yamlsource import SourceMap
+from .source import SourceMap
 
 M = TypeVar("M")
 

@@ -9,17 +9,17 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .base import Finding
-from .centre import FILE_NAME as CENTRE_FILE
-from .centre import Centre, check_centre
-from .checks import check_outline, check_text_languages
-from .models import Questionnaire
+from ..centre import FILE_NAME as CENTRE_FILE
+from ..centre import Centre, check_centre
+from ..elements import Finding
+from ..models import Questionnaire
+from ..partners import Partner, PartnerDirectory
+from ..questions import SingleQuestion
 from .outline import Outline, build_outline, iter_texts
-from .partners import Partner, PartnerDirectory
 from .problems import DocPath, Problem, QuestionnaireError
-from .questions import SingleQuestion
+from .references import check_outline, check_text_languages
+from .source import LoadedYaml, SourceMap, load_yaml
 from .structure import validate
-from .yamlsource import LoadedYaml, SourceMap, load_yaml
 
 
 @dataclass

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .base import Finding
-from .models import PROFILE_KEYS, SIZE_CLASSES
+from ..elements import Finding
+from ..models import PROFILE_KEYS, SIZE_CLASSES
+from ..partners import PartnerDirectory
+from ..questions import QuestionBase, SingleQuestion
+from ..text import Text
 from .outline import Outline, QuestionEntry
-from .partners import PartnerDirectory
 from .problems import KEY, DocPath
-from .questions import QuestionBase, SingleQuestion
-from .text import Text
 
 
 def check_outline(outline: Outline, directory: PartnerDirectory | None) -> Iterator[Finding]:

@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .centre import Centre
-from .models import Questionnaire
-from .partners import Partner, PartnerDirectory
+from ..centre import Centre
+from ..models import Questionnaire
+from ..partners import Partner, PartnerDirectory
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -6,19 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..questionnaire import Dimension, QuestionBase, Questionnaire
-from ..questionnaire.conditions import (
-    AllCondition,
-    AnsweredCondition,
-    AnyCondition,
-    Condition,
-    InCondition,
-    NotCondition,
-)
-from ..questionnaire.scoring import condition_holds, is_shown, visible_answers
-
-#: A condition reduced to what depends on the page being answered: True, False, or JSON data.
-Residual = bool | dict[str, Any]
+from .conditions import is_shown, residual, visible_answers
+from .models import Dimension, Questionnaire
+from .questions import QuestionBase
 
 
 @dataclass(frozen=True)
@@ -69,35 +59,6 @@ def page_questions(
     return shown
 
 
-def residual(
-    condition: Condition,
-    answers: Mapping[str, Any],
-    on_page: set[str],
-    questionnaire: Questionnaire,
-) -> Residual:
-    """Evaluate what depends on other pages; keep what depends on this page as JSON data."""
-    if isinstance(condition, InCondition | AnsweredCondition):
-        if condition.question in on_page:
-            return condition.model_dump(by_alias=True)
-        return condition_holds(condition, answers, questionnaire)
-    if isinstance(condition, NotCondition):
-        inner = residual(condition.negated, answers, on_page, questionnaire)
-        return (not inner) if isinstance(inner, bool) else {"not": inner}
-    assert isinstance(condition, AllCondition | AnyCondition)
-    is_all = isinstance(condition, AllCondition)
-    parts = [
-        residual(part, answers, on_page, questionnaire)
-        for part in (condition.all if is_all else condition.any)
-    ]
-    decisive = not is_all  # a True part decides `any`, a False part decides `all`
-    if decisive in parts:
-        return decisive
-    left = [part for part in parts if not isinstance(part, bool)]
-    if not left:
-        return not decisive
-    return left[0] if len(left) == 1 else {"all" if is_all else "any": left}
-
-
 def first_open_step(
     questionnaire: Questionnaire, answers: Mapping[str, Any], profile_saved: bool
 ) -> int | None:
@@ -121,3 +82,20 @@ def is_missing(
         and is_shown(question, visible, questionnaire)
         and not question.is_complete(visible.get(question.id))
     )
+
+
+def review_rows(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every step with its shown questions, their answers, and whether a required one is missing."""
+    visible = visible_answers(questionnaire, answers)
+    rows = []
+    for current in steps(questionnaire):
+        shown = [q for q in current.questions if is_shown(q, visible, questionnaire)]
+        rows.append(
+            {
+                "step": current,
+                "questions": [
+                    (q, visible.get(q.id), is_missing(q, visible, questionnaire)) for q in shown
+                ],
+            }
+        )
+    return rows

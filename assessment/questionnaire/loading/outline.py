@@ -12,12 +12,12 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .base import Model
-from .models import Level, Recommendation
+from ..elements import Model
+from ..models import Level, Recommendation
+from ..questions import Question, QuestionBase
+from ..text import Text
 from .problems import DocPath
-from .questions import Question, QuestionBase
 from .structure import salvage
-from .text import Text
 
 _QUESTION = TypeAdapter(Question)
 _LANGUAGES = TypeAdapter(tuple[str, ...])

@@ -12,7 +12,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .problems import KEY, DocPath, Problem
-from .yamlerrors import MAX_DEPTH, NESTED_TOO_DEEPLY, describe_failure, directive_problem
+from .syntax import MAX_DEPTH, NESTED_TOO_DEEPLY, describe_failure, directive_problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 #: Python frames that reading MAX_DEPTH levels of nesting takes (composer and builder), with room
