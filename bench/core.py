@@ -8,7 +8,7 @@ from typing import Any
 from assessment.questionnaire import QuestionBase, Questionnaire
 from assessment.questionnaire.questions import MatrixQuestion, MultiQuestion
 from assessment.questionnaire.scoring import Answers, read_answers, score_assessment
-from tests.web.helpers import good_answer
+from tests.survey.helpers import good_answer
 
 from .figures import Result, measured
 from .sampling import Sizes, measure

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from assessment.questionnaire import QuestionBase, Questionnaire
 from assessment.questionnaire.questions import ScaleQuestion, SingleQuestion
-from tests.web.helpers import good_answer
+from tests.survey.helpers import good_answer
 
 from .figures import Result, measured
 from .sampling import Sizes, in_parallel, measure

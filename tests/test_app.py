@@ -13,7 +13,7 @@ from assessment.catalogue import CatalogueError
 
 from .conftest import SAMPLE, SAMPLE_DIR
 from .questionnaire.validation_helpers import PARTNERS, VALID
-from .web.conftest import DATA
+from .survey.conftest import DATA
 
 CENTRE = DATA / "centre.yaml"
 

@@ -20,7 +20,7 @@ from assessment.kernel.models import Answer, Assessment
 from bench.loadtest import EMPTY_PROFILE, Check, State, verify
 
 from .conftest import database_uri, release
-from .web.helpers import Respondent, answers_of, good_answer
+from .survey.helpers import Respondent, answers_of, good_answer
 
 #: At least 50 respondents at once; checks start for 10 s, those under way are completed
 #: within GRACE seconds, long enough for the slowest machine. `make loadtest` starts checks

@@ -24,7 +24,7 @@ from assessment.kernel.peers import peer_changes
 from assessment.questionnaire import Questionnaire
 from assessment.retention import purge_command
 
-from .web.helpers import Respondent, complete, csrf_token
+from .survey.helpers import Respondent, complete, csrf_token
 
 PROFILE = {
     "sector": "handwerk",

@@ -1,7 +1,8 @@
 """Form fields for questions: one small adapter per question type, registered by type name.
 
 An adapter knows how a question of its type appears in a form (its template partial and
-field values) and how to read the submitted values into the raw answer the core validates.
+field values), how to read the submitted values into the raw answer the core validates, and
+how to tell the owner what is wrong with an answer the core refused.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Field
 
 from ..i18n import current_language
-from ..questionnaire import QuestionBase
-from ..questionnaire.questions import MatrixQuestion, NumberQuestion
+from ..questionnaire import AnswerError, QuestionBase
+from ..questionnaire.questions import MatrixQuestion, MultiQuestion, NumberQuestion
 from ..questionnaire.questions.choice import ChoiceQuestion
 
 #: Form values by input name, as lists of strings (what the template marks as chosen or typed).
@@ -65,6 +67,10 @@ class QuestionAdapter:
         """A stored answer in words, one line per part."""
         return [str(answer)]
 
+    def message(self, error: AnswerError, question: QuestionBase) -> str:
+        """The translated message for an answer the core refused."""
+        return _l("Please choose one of the options shown.")
+
 
 def choice_label(question: QuestionBase, choice: str) -> str:
     """The label of an option (or scale point) in the current language."""
@@ -92,6 +98,12 @@ class ScaleAdapter(SingleAdapter):
 
     template = "survey/questions/scale.html"
 
+    def message(self, error: AnswerError, question: QuestionBase) -> str:
+        """A value that is no point of the scale."""
+        if error.code == "not_a_point":
+            return _l("Please choose a point on the scale.")
+        return super().message(error, question)
+
 
 @register("multi")
 class MultiAdapter(QuestionAdapter):
@@ -110,6 +122,19 @@ class MultiAdapter(QuestionAdapter):
     def display(self, question: QuestionBase, answer: Any) -> list[str]:
         """The chosen options' labels."""
         return [choice_label(question, choice) for choice in answer]
+
+    def message(self, error: AnswerError, question: QuestionBase) -> str:
+        """An option chosen twice, or an exclusive option combined with others."""
+        if error.code == "exclusive":
+            assert isinstance(question, MultiQuestion)
+            label = question.choice_index[error.params["choice"]].label
+            return _l(
+                '"%(option)s" cannot be combined with other options.',
+                option=label.get(current_language()),
+            )
+        if error.code == "duplicate":
+            return _l("Please choose each option only once.")
+        return super().message(error, question)
 
 
 @register("matrix")
@@ -172,12 +197,39 @@ class NumberAdapter(QuestionAdapter):
         unit = question.unit.get(current_language()) if question.unit else ""
         return [f"{number} {unit}".strip()]
 
+    def message(self, error: AnswerError, question: QuestionBase) -> str:
+        """Not a number, or outside the allowed range."""
+        params = error.params
+        if error.code == "too_small":
+            return _l(
+                "Please enter a number of at least %(min)s.", min=format_decimal(params["min"])
+            )
+        if error.code == "too_large":
+            return _l(
+                "Please enter a number of at most %(max)s.", max=format_decimal(params["max"])
+            )
+        if error.code == "not_a_number":
+            return _l("Please enter a number, for example 12 or 12,5.")
+        if error.code == "ambiguous_number":
+            return _l("Please enter the number without a thousands separator, for example 1000.")
+        return super().message(error, question)
+
 
 @register("text")
 class TextAdapter(QuestionAdapter):
     """A text area."""
 
     template = "survey/questions/text.html"
+
+    def message(self, error: AnswerError, question: QuestionBase) -> str:
+        """A text that is too long."""
+        if error.code == "too_long":
+            return _l(
+                "Please shorten your answer to at most %(max)s characters (it has %(length)s).",
+                max=error.params["max_length"],
+                length=error.params["length"],
+            )
+        return super().message(error, question)
 
 
 class QuestionField(Field):

@@ -6,19 +6,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import Length, Optional, Regexp
 
-from ..i18n import current_language
 from ..kernel.models import CONSENTS
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.cleantext import has_invisible
 from ..questionnaire.conditions import visible_answers
 from ..questionnaire.pages import PageQuestion, is_missing
-from ..questionnaire.questions import MultiQuestion, TextQuestion
+from ..questionnaire.questions import TextQuestion
 from ..textfields import NoInvisibleCharacters
 from .fields import QuestionField
 
@@ -120,7 +118,9 @@ def read_page(
             result.answers[shown.question.id] = shown.question.read_answer(question_field.data)
         except AnswerError as error:
             result.answers[shown.question.id] = None
-            result.errors[shown.question.id] = [answer_message(error, shown.question)]
+            result.errors[shown.question.id] = [
+                question_field.adapter.message(error, shown.question)
+            ]
     merged = {**stored, **result.answers}
     merged = {key: value for key, value in merged.items() if value is not None}
     visible = visible_answers(questionnaire, merged)
@@ -143,33 +143,3 @@ def read_page(
             if form[name].errors:
                 result.errors[name] = list(form[name].errors)
     return result
-
-
-def answer_message(error: AnswerError, question: Any) -> str:
-    """The translated message for an answer the core refused."""
-    params = error.params
-    if error.code == "too_small":
-        return _l("Please enter a number of at least %(min)s.", min=format_decimal(params["min"]))
-    if error.code == "too_large":
-        return _l("Please enter a number of at most %(max)s.", max=format_decimal(params["max"]))
-    if error.code == "too_long":
-        return _l(
-            "Please shorten your answer to at most %(max)s characters (it has %(length)s).",
-            max=params["max_length"],
-            length=params["length"],
-        )
-    if error.code == "exclusive" and isinstance(question, MultiQuestion):
-        label = question.choice_index[params["choice"]].label
-        return _l(
-            '"%(option)s" cannot be combined with other options.',
-            option=label.get(current_language()),
-        )
-    messages = {
-        "not_a_number": _l("Please enter a number, for example 12 or 12,5."),
-        "ambiguous_number": _l(
-            "Please enter the number without a thousands separator, for example 1000."
-        ),
-        "not_a_point": _l("Please choose a point on the scale."),
-        "duplicate": _l("Please choose each option only once."),
-    }
-    return messages.get(error.code, _l("Please choose one of the options shown."))

@@ -18,7 +18,7 @@ from assessment.kernel.pinning import pin
 from assessment.questionnaire import Questionnaire
 
 from ..conftest import serving
-from ..web.helpers import Respondent, complete, csrf_token
+from ..survey.helpers import Respondent, complete, csrf_token
 
 PASSWORD = "correct horse battery staple"
 ADA = "ada@example.org"

@@ -33,7 +33,7 @@ from assessment.report import rendering as report_rendering
 from assessment.report.rendering import CHART_KINDS
 
 from ..conftest import SAMPLE_DIR
-from ..web.helpers import csrf_token, text
+from ..survey.helpers import csrf_token, text
 from .conftest import ADA, PASSWORD, SharedFactory, login
 
 LOGIN = "/advisor/login"

@@ -17,7 +17,7 @@ from assessment.advisor.models import LoginAttempt
 from assessment.extensions import db
 from assessment.kernel.models import utcnow
 
-from ..web.helpers import csrf_token, text
+from ..survey.helpers import csrf_token, text
 from .conftest import PASSWORD, login
 
 ROOT = "root@example.org"

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from assessment.kernel.assessments import find_assessment
 from assessment.questionnaire import Questionnaire
 
-from ..web.helpers import Respondent, complete, text
+from ..survey.helpers import Respondent, complete, text
 from .conftest import CRAFT_FIRM
 
 COMPANY = "Schreinerei Widerruf"

@@ -24,8 +24,8 @@ from assessment.kernel.models import Assessment
 from assessment.kernel.pinning import pin
 from assessment.questionnaire import load_questionnaire
 
-from ..web.conftest import DATA
-from ..web.helpers import csrf_token, text
+from ..survey.conftest import DATA
+from ..survey.helpers import csrf_token, text
 from .conftest import ADA, PASSWORD, SharedFactory
 
 DASHBOARD = "/advisor/"

@@ -11,9 +11,9 @@ from click.testing import Result
 from flask import Flask
 from sqlalchemy import func, select
 
-from assessment.advisor import demo
-from assessment.advisor.demo import DEMO_EMAIL, DEMO_PASSWORD, FIRMS, demo_cli
+from assessment import demo
 from assessment.advisor.models import Advisor, Note
+from assessment.demo import DEMO_EMAIL, DEMO_PASSWORD, FIRMS, demo_cli
 from assessment.extensions import db
 from assessment.kernel.models import Assessment, DimensionScore
 from assessment.questionnaire import Questionnaire

@@ -25,7 +25,7 @@ from assessment.extensions import db
 from assessment.kernel.models import utcnow
 from assessment.logs import log_event
 
-from ..web.helpers import csrf_token, text
+from ..survey.helpers import csrf_token, text
 from .conftest import ADA, PASSWORD, login
 
 GRACE = "grace@example.org"

@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ..web.helpers import csrf_token, text
-from ..web.test_markup import check_page, parse
+from ..survey.helpers import csrf_token, text
+from ..survey.test_markup import check_page, parse
 from .conftest import SharedFactory
 
 

@@ -31,7 +31,7 @@ from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.questions import SingleQuestion
 
 from ..conftest import require_pdf, serving
-from ..web.helpers import Respondent, answers_of, complete, csrf_token, is_checked, text
+from ..survey.helpers import Respondent, answers_of, complete, csrf_token, is_checked, text
 from .conftest import ADA, CRAFT_FIRM, PASSWORD, SharedFactory, login
 
 COMPANY = "Tischlerei Müller & Söhne"

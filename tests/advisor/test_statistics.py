@@ -17,7 +17,7 @@ from assessment.advisor.labels import MISSING
 from assessment.kernel import charts
 from assessment.questionnaire import Questionnaire
 
-from ..web.helpers import csrf_token, text
+from ..survey.helpers import csrf_token, text
 from .conftest import SharedFactory
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -17,11 +17,11 @@ from flask import Flask
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from assessment.advisor.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_cli
+from assessment.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_cli
 from assessment.extensions import db
 
 from ..conftest import SAMPLE_DIR, make_app
-from ..web.conftest import DATA
+from ..survey.conftest import DATA
 
 #: How long a browser action or navigation may take, and how long an expectation is retried, in
 #: milliseconds: generous, so that a busy machine (the PDF renderer, the first font cache) is

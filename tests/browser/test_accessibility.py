@@ -13,7 +13,7 @@ from assessment.advisor.accounts import create_advisor
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.pages import steps
 
-from ..web.helpers import Respondent, complete
+from ..survey.helpers import Respondent, complete
 from .audit import findings
 from .conftest import Site, log_in
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from assessment.advisor.demo import FIRMS
+from assessment.demo import FIRMS
 from assessment.questionnaire import Questionnaire
 
 from .conftest import Site, log_in, new_context

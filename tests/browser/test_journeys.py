@@ -20,7 +20,7 @@ from assessment.questionnaire import QuestionBase, Questionnaire, load_questionn
 from assessment.questionnaire.questions import NumberQuestion
 
 from ..conftest import SAMPLE, require_pdf
-from ..web.helpers import Respondent, complete
+from ..survey.helpers import Respondent, complete
 from .conftest import Site, new_context
 
 LANGUAGES = ("de", "en")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 
 from ..advisor.conftest import ada, add_assessment, advisor_app, module_app
-from ..web.conftest import owner, small_app
-from ..web.helpers import Respondent, csrf_token
+from ..survey.conftest import owner, small_app
+from ..survey.helpers import Respondent, csrf_token
 
 __all__ = [
     "FuzzedRespondent",

@@ -29,7 +29,7 @@ from assessment.questionnaire.questions import SingleQuestion
 
 from ..advisor.conftest import ADA, PASSWORD, SharedFactory
 from ..conftest import SAMPLE
-from ..web.helpers import csrf_token
+from ..survey.helpers import csrf_token
 from .fuzzing import (
     ANY_TEXT,
     AWKWARD,

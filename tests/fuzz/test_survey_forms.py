@@ -30,8 +30,8 @@ from assessment.survey.forms import EMAIL_PATTERN, PROFILE_FIELDS
 from assessment.survey.operations import PROFILE_COLUMNS
 from assessment.survey.views import ACTIONS
 
-from ..web.conftest import DATA
-from ..web.helpers import csrf_token, good_answer, merge, text
+from ..survey.conftest import DATA
+from ..survey.helpers import csrf_token, good_answer, merge, text
 from .conftest import FuzzedRespondent
 from .fuzzing import (
     ANY_TEXT,

@@ -26,7 +26,7 @@ from .validation_helpers import column_of, line_of
 
 SAMPLE_CENTRE = SAMPLE_DIR / "centre.yaml"
 SAMPLE_LOGO = SAMPLE_DIR / "centre-logo.svg"
-WEB_CENTRE = PROJECT_ROOT / "tests" / "web" / "data" / "centre.yaml"
+WEB_CENTRE = PROJECT_ROOT / "tests" / "survey" / "data" / "centre.yaml"
 
 SAMPLE_TEXT = SAMPLE_CENTRE.read_text(encoding="utf-8")
 WEB_TEXT = WEB_CENTRE.read_text(encoding="utf-8")

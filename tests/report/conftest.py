@@ -15,7 +15,7 @@ from assessment.kernel.pinning import pin
 from assessment.questionnaire import Questionnaire
 
 from ..conftest import serving
-from ..web.helpers import Respondent, complete
+from ..survey.helpers import Respondent, complete
 
 CRAFT_FIRM = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
 #: When the first peer was submitted (before any check of the tests themselves).

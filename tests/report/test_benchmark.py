@@ -13,7 +13,7 @@ from assessment.kernel.files import own_cache
 from assessment.kernel.models import Assessment
 from assessment.report.benchmark import benchmark, recent_benchmark
 
-from ..web.helpers import Respondent, text
+from ..survey.helpers import Respondent, text
 from .conftest import PeerFactory
 
 

@@ -14,7 +14,7 @@ from flask import Flask
 
 from assessment.questionnaire import Questionnaire
 
-from ..web.helpers import Respondent, complete, csrf_token, text
+from ..survey.helpers import Respondent, complete, csrf_token, text
 from .conftest import CRAFT_FIRM, PeerFactory
 
 COMPANY = "Tischlerei Müller & Söhne"

@@ -21,8 +21,8 @@ from assessment.report.content import MAX_PARTNERS, rank_partners
 from assessment.report.pdf import _fetcher, html_to_pdf
 
 from ..conftest import SAMPLE_DIR, database_path, make_app, require_pdf
-from ..web.conftest import stored
-from ..web.helpers import Respondent, complete, csrf_token, text
+from ..survey.conftest import stored
+from ..survey.helpers import Respondent, complete, csrf_token, text
 from .conftest import CRAFT_FIRM, PeerFactory
 
 SVG = "{http://www.w3.org/2000/svg}"

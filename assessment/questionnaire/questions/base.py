@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from functools import cached_property
+from random import Random
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import Field
@@ -145,6 +146,11 @@ class QuestionBase(Model):
         if "weight" in self.model_fields_set:
             yield ("weight",), "profile questions are never scored; remove weight"
 
+    def demo_answer(self, target: float, rng: Random, texts: Sequence[str]) -> Any:
+        """A raw answer of a sample firm whose maturity here is ``target`` (0 to 1); ``texts``
+        are sample free texts, for the types that take text."""
+        raise NotImplementedError(f"no sample answers for {self.type_name!r} questions")
+
 
 class WeightedQuestion(QuestionBase):
     """A question that may count towards its dimension's score."""
@@ -204,3 +210,14 @@ def score_spread_findings(scores: list[Fraction], where: tuple[str, ...]) -> Ite
         yield where, "a scored question needs at least two options with a score other than null"
     elif min(scores) == max(scores):
         yield where, "all scores are equal; give the options different scores, or weight: 0"
+
+
+def closest(options: tuple[Option, ...], target: float, rng: Random) -> str:
+    """The option whose score is nearest to ``target`` of the scored range; any if none scores."""
+    scored = [(option.id, option.score) for option in options if option.score is not None]
+    low = min((score for _id, score in scored), default=0.0)
+    high = max((score for _id, score in scored), default=0.0)
+    if high == low or rng.random() < 0.04:
+        return rng.choice(options).id
+    distance = {id_: abs((score - low) / (high - low) - target) for id_, score in scored}
+    return min(distance, key=lambda id_: (distance[id_], rng.random()))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from functools import cached_property
+from random import Random
 from typing import Any, Literal
 
 from pydantic import Field
@@ -17,6 +18,7 @@ from .base import (
     AnswerError,
     Option,
     WeightedQuestion,
+    closest,
     describe_value,
     is_blank,
     not_an_option,
@@ -115,6 +117,10 @@ class SingleQuestion(ChoiceQuestion):
             scores = [o.score_value for o in self.options if o.score_value is not None]
             yield from score_spread_findings(scores, ("options",))
 
+    def demo_answer(self, target: float, rng: Random, texts: Sequence[str]) -> Any:
+        """The option whose score is nearest to the target."""
+        return closest(self.options, target, rng)
+
 
 @register("scale")
 class ScaleQuestion(ChoiceQuestion):
@@ -180,6 +186,12 @@ class ScaleQuestion(ChoiceQuestion):
             elif option.score is not None:
                 message = "extra options of a scale are never scored; use score: null"
                 yield ("options", index, "score"), message
+
+    def demo_answer(self, target: float, rng: Random, texts: Sequence[str]) -> Any:
+        """The point of the scale at the target; now and then "cannot judge", if offered."""
+        if self.options and rng.random() < 0.05:
+            return self.options[0].id
+        return round(self.min + target * (self.max - self.min))
 
 
 class MultiOption(Option):
@@ -280,3 +292,17 @@ class MultiQuestion(ChoiceQuestion):
             yield ("max_score",), message
         elif self.score_range is None:
             yield ("options",), "no option has a positive score; give at least one a score above 0"
+
+    def demo_answer(self, target: float, rng: Random, texts: Sequence[str]) -> Any:
+        """Options whose scores add up to about the target of the maximum."""
+        plain = [(o.id, o.score) for o in self.options if not o.exclusive and o.score is not None]
+        positive = sum(score for _id, score in plain if score > 0)
+        high = float(self.score_range[1]) if self.score_range else positive
+        chance = min(1.0, target * high / positive) if positive else target
+        chosen = [
+            id_ for id_, score in plain if rng.random() < (chance if score > 0 else 1 - chance)
+        ]
+        if chosen:
+            return chosen
+        exclusive = [o.id for o in self.options if o.exclusive]
+        return exclusive[:1] or [self.options[0].id]

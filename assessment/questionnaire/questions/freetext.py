@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from random import Random
 from typing import Any, Literal
 
 from pydantic import Field
@@ -35,3 +37,7 @@ class TextQuestion(QuestionBase):
             message = f"the text has {len(text)} characters; at most {self.max_length} are allowed"
             raise AnswerError("too_long", message, length=len(text), max_length=self.max_length)
         return text
+
+    def demo_answer(self, target: float, rng: Random, texts: Sequence[str]) -> Any:
+        """One of the sample texts, cut to the allowed length."""
+        return rng.choice(texts)[: self.max_length]

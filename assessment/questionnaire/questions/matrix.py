@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from functools import cached_property
+from random import Random
 from typing import Any, Literal
 
 from pydantic import Field
@@ -15,6 +16,7 @@ from .base import (
     AnswerError,
     Option,
     WeightedQuestion,
+    closest,
     describe_value,
     is_blank,
     not_an_option,
@@ -131,3 +133,7 @@ class MatrixQuestion(WeightedQuestion):
                     ("rows",),
                     "every row has weight 0; give a row a weight, or the question weight: 0",
                 )
+
+    def demo_answer(self, target: float, rng: Random, texts: Sequence[str]) -> Any:
+        """Per row, the option whose score is nearest to the target."""
+        return {row.id: closest(self.options, target, rng) for row in self.rows}

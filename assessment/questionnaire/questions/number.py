@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from functools import cached_property
+from random import Random
 from typing import Any, Literal
 
 from pydantic import Field
@@ -131,3 +132,17 @@ class NumberQuestion(WeightedQuestion):
             yield ("bands", len(self.bands) - 1, "min"), message
         if self.weight > 0 and self.score_range is None:
             yield ("bands",), "all band scores are equal; give the bands different scores"
+
+    def demo_answer(self, target: float, rng: Random, texts: Sequence[str]) -> Any:
+        """A number in the band that the target points at, or within the allowed range."""
+        starts = [band.min for band in self.bands] or [self.lowest or 0]
+        index = min(len(starts) - 1, int(target * len(starts)))
+        low = max(starts[index], self.lowest or starts[index])
+        if index + 1 < len(starts):
+            high = starts[index + 1]
+        else:
+            high = max(low * 2, low + 10)
+            if self.max is not None:
+                high = min(high, self.max)
+        value = low + (high - low) * rng.random() * 0.9
+        return round(value, 1) if high - low < 5 else int(value)

@@ -18,7 +18,7 @@ from assessment.extensions import db
 from assessment.questionnaire import Questionnaire
 
 from ..conftest import SAMPLE_DIR, make_app
-from .helpers import Respondent, complete, csrf_token
+from ..survey.helpers import Respondent, complete, csrf_token
 
 EXPECTED = {
     "X-Content-Type-Options": "nosniff",

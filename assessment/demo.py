@@ -19,24 +19,16 @@ from flask.cli import AppGroup
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from ..catalogue import questionnaires
-from ..extensions import db
-from ..kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
-from ..kernel.pinning import pin
-from ..questionnaire import AnswerError, QuestionBase, Questionnaire
-from ..questionnaire.conditions import is_shown, visible_answers
-from ..questionnaire.questions import (
-    MatrixQuestion,
-    MultiQuestion,
-    NumberQuestion,
-    Option,
-    ScaleQuestion,
-    SingleQuestion,
-    TextQuestion,
-)
-from ..survey.operations import repeat_assessment, save_page, start_assessment, submit
-from .accounts import create_advisor, find_advisor
-from .models import Advisor, Note
+from .advisor.accounts import create_advisor, find_advisor
+from .advisor.models import Advisor, Note
+from .catalogue import questionnaires
+from .extensions import db
+from .kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
+from .kernel.pinning import pin
+from .questionnaire import AnswerError, QuestionBase, Questionnaire
+from .questionnaire.conditions import is_shown, visible_answers
+from .questionnaire.questions import SingleQuestion
+from .survey.operations import repeat_assessment, save_page, start_assessment, submit
 
 demo_cli = AppGroup("demo", help="Sample data for development: a demo advisor and assessments.")
 
@@ -283,68 +275,12 @@ def page_answers(
         if not question.required and rng.random() < 0.35:
             continue
         target = min(1.0, max(0.0, rng.gauss(maturity, 0.15)))
-        answer = question.read_answer(demo_answer(question, target, rng))
+        answer = question.read_answer(
+            question.demo_answer(target, rng, SAMPLE_TEXTS.get(question.id, GENERIC_TEXTS))
+        )
         if answer is not None:
             answers[question.id] = answer
             yield question.id, answer
-
-
-def demo_answer(question: QuestionBase, target: float, rng: Random) -> Any:
-    """A raw answer of a firm whose maturity in this respect is ``target`` (0 to 1)."""
-    if isinstance(question, TextQuestion):
-        return rng.choice(SAMPLE_TEXTS.get(question.id, GENERIC_TEXTS))[: question.max_length]
-    if isinstance(question, NumberQuestion):
-        return number_answer(question, target, rng)
-    if isinstance(question, MatrixQuestion):
-        return {row.id: closest(question.options, target, rng) for row in question.rows}
-    if isinstance(question, MultiQuestion):
-        return several(question, target, rng)
-    if isinstance(question, ScaleQuestion):
-        if question.options and rng.random() < 0.05:
-            return question.options[0].id  # "cannot judge"
-        return round(question.min + target * (question.max - question.min))
-    if isinstance(question, SingleQuestion):
-        return closest(question.options, target, rng)
-    raise TypeError(f"no sample answers for {question.type_name!r} questions")
-
-
-def closest(options: tuple[Option, ...], target: float, rng: Random) -> str:
-    """The option whose score is nearest to ``target`` of the scored range; any if none scores."""
-    scored = [(option.id, option.score) for option in options if option.score is not None]
-    low = min((score for _id, score in scored), default=0.0)
-    high = max((score for _id, score in scored), default=0.0)
-    if high == low or rng.random() < 0.04:
-        return rng.choice(options).id
-    distance = {id_: abs((score - low) / (high - low) - target) for id_, score in scored}
-    return min(distance, key=lambda id_: (distance[id_], rng.random()))
-
-
-def several(question: MultiQuestion, target: float, rng: Random) -> list[str]:
-    """Options of a multi question whose scores add up to about ``target`` of its maximum."""
-    plain = [(o.id, o.score) for o in question.options if not o.exclusive and o.score is not None]
-    positive = sum(score for _id, score in plain if score > 0)
-    high = float(question.score_range[1]) if question.score_range else positive
-    chance = min(1.0, target * high / positive) if positive else target
-    chosen = [id_ for id_, score in plain if rng.random() < (chance if score > 0 else 1 - chance)]
-    if chosen:
-        return chosen
-    exclusive = [o.id for o in question.options if o.exclusive]
-    return exclusive[:1] or [question.options[0].id]
-
-
-def number_answer(question: NumberQuestion, target: float, rng: Random) -> float:
-    """A number in the band that ``target`` points at, or within the allowed range."""
-    starts = [band.min for band in question.bands] or [question.lowest or 0]
-    index = min(len(starts) - 1, int(target * len(starts)))
-    low = max(starts[index], question.lowest or starts[index])
-    if index + 1 < len(starts):
-        high = starts[index + 1]
-    else:
-        high = max(low * 2, low + 10)
-        if question.max is not None:
-            high = min(high, question.max)
-    value = low + (high - low) * rng.random() * 0.9
-    return round(value, 1) if high - low < 5 else int(value)
 
 
 @demo_cli.command("bulk")

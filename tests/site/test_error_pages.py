@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, abort
 
-from .helpers import csrf_token, text
+from ..survey.helpers import csrf_token, text
 
 
 def _layout(html: str) -> None:

@@ -20,7 +20,7 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture
 def small_app(tmp_path: Path) -> Iterator[Flask]:
-    """The app serving tests/web/data/check.yaml."""
+    """The app serving tests/survey/data/check.yaml."""
     yield from serving(tmp_path / "web.db", DATA)
 
 

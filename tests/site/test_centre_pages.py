@@ -2,7 +2,7 @@
 page, who runs the check on the landing page, the consents, and "About this report" in the
 report and its PDF.
 
-The web tests' centre (tests/web/data/centre.yaml) has no logo, no accessibility contact and is
+The web tests' centre (tests/survey/data/centre.yaml) has no logo, no accessibility contact and is
 not a sample; the sample centre (questionnaires/centre.yaml) has a logo and says it is a sample.
 """
 
@@ -22,8 +22,8 @@ from werkzeug.test import TestResponse
 from assessment.questionnaire import Questionnaire, load_questionnaire
 
 from ..conftest import SAMPLE_DIR, require_pdf
-from .conftest import DATA
-from .helpers import Respondent, complete, csrf_token, is_checked, text
+from ..survey.conftest import DATA
+from ..survey.helpers import Respondent, complete, csrf_token, is_checked, text
 
 WEB_CENTRE = "Testzentrum Digitalisierung"
 OPERATOR = {
@@ -209,7 +209,7 @@ def assert_heading_order(html: str) -> None:
 
 @pytest.fixture(scope="session")
 def small_check() -> Questionnaire:
-    """The web tests' questionnaire (tests/web/data/check.yaml)."""
+    """The web tests' questionnaire (tests/survey/data/check.yaml)."""
     return load_questionnaire(DATA / "check.yaml")
 
 
