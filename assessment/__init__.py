@@ -11,12 +11,12 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import catalogue, centre, errors, i18n, migrating, security, views
-from .advisor import views as advisor_views
+from .advisor import routes as advisor_routes
 from .config import config_from_env
 from .extensions import csrf, db
 from .logs import configure_logging
-from .report import views as report_views
-from .survey import views as survey_views
+from .report import routes as report_routes
+from .survey import routes as survey_routes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     views.init_app(app)
-    survey_views.init_app(app)
-    report_views.init_app(app)
-    advisor_views.init_app(app)
+    # the wings, each with every route it serves listed in its routes.py
+    survey_routes.init_app(app)
+    report_routes.init_app(app)
+    advisor_routes.init_app(app)
     return app

@@ -18,7 +18,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..extensions import db
 from ..logs import log_event
 from .accounts import AccountError, deactivate_advisor, reactivate_advisor
-from .blueprint import bp
 from .models import Advisor, LoginAttempt
 
 log = logging.getLogger("assessment.advisor.admin")
@@ -31,7 +30,6 @@ def _require_admin() -> None:
         abort(403, _("Only administrators may open this page."))
 
 
-@bp.get("/accounts")
 def accounts() -> str:
     """Every account, with its role, state and last login."""
     _require_admin()
@@ -73,19 +71,16 @@ def _change(advisor_id: int, change: str) -> BaseResponse:
     return redirect(url_for(".accounts"))
 
 
-@bp.post("/accounts/<int:advisor_id>/deactivate")
 def deactivate(advisor_id: int) -> BaseResponse:
     """Deactivate an account: it cannot log in, and its sessions end at once."""
     return _change(advisor_id, "deactivate")
 
 
-@bp.post("/accounts/<int:advisor_id>/reactivate")
 def reactivate(advisor_id: int) -> BaseResponse:
     """Let a deactivated account log in again."""
     return _change(advisor_id, "reactivate")
 
 
-@bp.get("/logins")
 def logins() -> Any:
     """The audit of logins: every attempt, newest first, a page at a time."""
     _require_admin()

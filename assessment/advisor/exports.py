@@ -34,7 +34,6 @@ from ..extensions import db
 from ..i18n import localize
 from ..kernel.models import REVIEW_STATUSES, Assessment, DimensionScore
 from ..questionnaire import Questionnaire
-from .blueprint import bp
 from .forms import FilterForm, status_name
 from .listing import Filters, filtered, versions_by_id
 from .models import Advisor
@@ -294,7 +293,6 @@ CSV_DIALECTS = {
 }
 
 
-@bp.get("/export.csv")
 def export_csv() -> Response:
     """The filtered list as CSV, written while it is read so that any length needs little memory."""
     chosen = request.args.get("format", "rfc4180")
@@ -362,7 +360,6 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-@bp.get("/export.xlsx")
 def export_xlsx() -> Response:
     """The filtered list as an Excel workbook, built in a temporary file."""
     filters, sort = filters_or_abort()

@@ -18,7 +18,6 @@ from ..report.content import build_report
 from ..report.rendering import chart_response, keyed_inputs, pdf_response, render_body, trusted
 from ..textfields import REMOVED_MESSAGE
 from . import workflow
-from .blueprint import bp
 from .forms import ActionForm, AssignForm, NoteForm, ShareActionsForm, StatusForm, status_name
 from .listing import shared_assessment
 from .models import Advisor, AuditEvent
@@ -88,26 +87,22 @@ def _back(assessment: Assessment, anchor: str) -> BaseResponse:
     return redirect(url_for("advisor.assessment", assessment_id=assessment.id, _anchor=anchor))
 
 
-@bp.get("/assessments/<int:assessment_id>")
 def assessment(assessment_id: int) -> Any:
     """Everything about one shared assessment, and the advisor's work on it."""
     return _page(_shared(assessment_id))
 
 
-@bp.get("/assessments/<int:assessment_id>/charts/<kind>.svg")
 def chart(assessment_id: int, kind: str) -> BaseResponse:
     """A chart of the assessment's report."""
     return chart_response(_shared(assessment_id), kind)
 
 
-@bp.get("/assessments/<int:assessment_id>/report.pdf")
 def pdf(assessment_id: int) -> BaseResponse:
     """The company's report as a PDF, exactly as the company gets it."""
     inputs, key = keyed_inputs(_shared(assessment_id))
     return pdf_response(inputs, key)
 
 
-@bp.post("/assessments/<int:assessment_id>/status")
 def change_status(assessment_id: int) -> Any:
     """Move the review along: new, in review, reviewed."""
     found = _shared(assessment_id)
@@ -124,7 +119,6 @@ def _status(form: StatusForm) -> str:
     return dict(form.status.choices or [])[form.status.data]  # type: ignore[arg-type]
 
 
-@bp.post("/assessments/<int:assessment_id>/assign")
 def assign(assessment_id: int) -> Any:
     """Assign the assessment to an advisor, or to nobody."""
     found = _shared(assessment_id)
@@ -141,7 +135,6 @@ def assign(assessment_id: int) -> Any:
     return _back(found, "review-title")
 
 
-@bp.post("/assessments/<int:assessment_id>/notes")
 def add_note(assessment_id: int) -> Any:
     """Add a timestamped note."""
     found = _shared(assessment_id)
@@ -155,7 +148,6 @@ def add_note(assessment_id: int) -> Any:
     return _back(found, "notes-title")
 
 
-@bp.post("/assessments/<int:assessment_id>/actions")
 def add_action(assessment_id: int) -> Any:
     """Add a step to the advisor's action plan."""
     found = _shared(assessment_id)
@@ -169,7 +161,6 @@ def add_action(assessment_id: int) -> Any:
     return _back(found, "actions-title")
 
 
-@bp.post("/assessments/<int:assessment_id>/actions/<int:item_id>/delete")
 def remove_action(assessment_id: int, item_id: int) -> Any:
     """Remove a step from the advisor's action plan."""
     found = _shared(assessment_id)
@@ -181,7 +172,6 @@ def remove_action(assessment_id: int, item_id: int) -> Any:
     return _back(found, "actions-title")
 
 
-@bp.post("/assessments/<int:assessment_id>/actions/report")
 def share_actions(assessment_id: int) -> Any:
     """Choose whether the action items appear in the company's report and PDF."""
     found = _shared(assessment_id)
@@ -196,7 +186,6 @@ def share_actions(assessment_id: int) -> Any:
     return _back(found, "actions-title")
 
 
-@bp.app_template_global()
 def describe_event(event: AuditEvent) -> str:
     """An audit event in words."""
     detail = event.detail or {}

@@ -17,7 +17,6 @@ from flask_login import current_user
 from ..kernel.charts import chart_svg, stored_chart
 from ..kernel.files import cache_dir, cache_privately
 from ..questionnaire import Questionnaire
-from .blueprint import bp
 from .cohort import (
     checks_per_month,
     cohort_statistics,
@@ -52,7 +51,6 @@ def chart_url(kind: str, spec: CohortChart) -> str:
     return url_for("advisor.statistics_chart", kind=kind, **args, v=spec.key)
 
 
-@bp.get("/statistics")
 def statistics() -> Any:
     """Cohort statistics of the filtered, shared assessments: charts with their tables."""
     form, valid = _filter_form()
@@ -69,7 +67,6 @@ def statistics() -> Any:
     return html, 200 if valid else 400
 
 
-@bp.get("/statistics/<kind>.svg")
 def statistics_chart(kind: str) -> Response:
     """One chart as SVG: the one the page drew (by its hash), else drawn for the filters."""
     if kind not in CHART_BUILDERS:

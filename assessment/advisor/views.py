@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    Flask,
     current_app,
     flash,
     redirect,
@@ -20,9 +19,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..security import local_path
 from . import accounts
-from .blueprint import SESSION_TOKEN, bp, init_login
-from .forms import FilterForm, LoginForm, filter_args, sort_name, status_name
-from .labels import level_label, profile_label
+from .access import SESSION_TOKEN
+from .forms import FilterForm, LoginForm, filter_args
 from .listing import list_page
 from .throttle import DEVICE_COOKIE, DEVICE_DAYS, new_device_cookie
 
@@ -47,7 +45,6 @@ def _fresh_session() -> None:
     session.update(kept)
 
 
-@bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     """Log in with e-mail address and password."""
     if current_user.is_authenticated:
@@ -85,7 +82,6 @@ def _trust_this_browser(response: BaseResponse, email: str) -> None:
     )
 
 
-@bp.post("/logout")
 def logout() -> BaseResponse:
     """Log out: the session ends on the server too."""
     email = current_user.email if current_user.is_authenticated else ""
@@ -96,7 +92,6 @@ def logout() -> BaseResponse:
     return redirect(url_for("advisor.login"))
 
 
-@bp.get("/")
 def dashboard() -> Any:
     """The shared assessments: search, filters, sorting, pages and counts."""
     form = FilterForm(request.args)
@@ -123,20 +118,3 @@ def filter_link(endpoint: str) -> str:
 def filter_fields() -> dict[str, str]:
     """The list's filters and sort, for the hidden fields of a form that keeps them."""
     return filter_args(request.args, leave_out=("page", "format"))
-
-
-def init_app(app: Flask) -> None:
-    """Register the advisor pages and their template helpers."""
-    from . import admin, exports, review, statistics  # noqa: F401  (their routes join the blueprint)
-
-    init_login(app)
-    app.register_blueprint(bp)
-    app.jinja_env.globals.update(
-        status_name=status_name,
-        sort_name=sort_name,
-        page_link=page_link,
-        filter_link=filter_link,
-        filter_fields=filter_fields,
-        profile_label=profile_label,
-        level_label=level_label,
-    )

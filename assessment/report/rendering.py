@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..i18n import current_language, localize
 from ..kernel.charts import VERSION, chart_svg, stored_chart
-from ..kernel.files import cache_privately, cached, own_cache
+from ..kernel.files import cache_privately, cached, fingerprint, own_cache
 from ..kernel.models import Assessment
 from ..questionnaire.scoring import display_score
-from .charts import ChartSpec
+from .charts import CHART_VERSION, ChartSpec
 from .content import Report, ReportInputs, build_report, report_inputs
 from .pdf import pdf_filename, render_report_pdf
 
@@ -152,3 +153,29 @@ def partner_kind_name(kind: str) -> str:
         "startup": _("Start-up"),
         "network": _("Network"),
     }[kind]
+
+
+def _centre_files(app: Flask) -> list[Path]:
+    """The centre file and its logo, which the report shows."""
+    catalogue = app.extensions["catalogue"]
+    files = [catalogue.folder / "centre.yaml"]
+    if catalogue.centre.logo:
+        files.append(catalogue.folder / catalogue.centre.logo)
+    return files
+
+
+def report_fingerprint(app: Flask) -> str:
+    """A hash of everything besides the data that a report's files depend on: templates, styles,
+    translations, the report's and the charts' code, the centre file and logo, the external URL."""
+    root = Path(app.root_path)
+    sources = [
+        *Path(app.template_folder or "templates").rglob("*.html"),
+        *(Path(app.static_folder or "static") / "css").glob("*.css"),
+        *(root / "translations").rglob("*.mo"),
+        *(root / "report").glob("*.py"),
+        root / "kernel" / "charts.py",
+        *_centre_files(app),
+    ]
+    # The report links the privacy notice at the external URL: a new one renders it anew.
+    extra = (str(CHART_VERSION), app.config.get("EXTERNAL_URL", ""))
+    return fingerprint(sources, *extra)

@@ -6,8 +6,6 @@ import json
 from typing import Any
 
 from flask import (
-    Blueprint,
-    Flask,
     Response,
     abort,
     current_app,
@@ -38,17 +36,13 @@ from ..questionnaire.pages import (
 )
 from ..security import external_url
 from ..textfields import REMOVED_MESSAGE
-from . import consents, operations, widgets
-from .describe import describe_condition
-from .fields import adapter_for, initial_answers
+from . import consents, operations
+from .fields import initial_answers
 from .forms import PROFILE_FIELDS, ConsentFields, build_step_form, read_page
-
-bp = Blueprint("survey", __name__)
 
 ACTIONS = ("next", "back", "save")
 
 
-@bp.post("/assessments")
 def start() -> BaseResponse:
     """Start a new assessment of the chosen questionnaire."""
     form = FlaskForm()
@@ -80,7 +74,6 @@ def _load(token: str) -> tuple[Assessment, Questionnaire]:
     return assessment, assessments.questionnaire_of(assessment)
 
 
-@bp.get("/a/<token>")
 def resume(token: str) -> BaseResponse:
     """Continue where the owner stopped: the first unanswered page, or the review or report."""
     assessment, questionnaire = _load(token)
@@ -93,7 +86,6 @@ def resume(token: str) -> BaseResponse:
     return redirect(url_for(".step", token=token, number=number))
 
 
-@bp.route("/a/<token>/step/<int:number>", methods=["GET", "POST"])
 def step(token: str, number: int) -> Any:
     """One page of the questionnaire: show it, or save it and move on."""
     assessment, questionnaire = _load(token)
@@ -207,7 +199,6 @@ CONSENT_NAMES = {
 }
 
 
-@bp.route("/a/<token>/consent", methods=["GET", "POST"])
 def consent(token: str) -> Any:
     """The owner's consents: shown, and changed at any time, also after submitting."""
     assessment, questionnaire = _load(token)
@@ -232,7 +223,6 @@ def consent(token: str) -> Any:
     )
 
 
-@bp.get("/a/<token>/saved")
 def saved(token: str) -> str:
     """After "save and continue later": the resume link to keep."""
     assessment, questionnaire = _load(token)
@@ -245,7 +235,6 @@ def saved(token: str) -> str:
     )
 
 
-@bp.route("/a/<token>/review", methods=["GET", "POST"])
 def review(token: str) -> Any:
     """Every answer with a link to change it; submit."""
     assessment, questionnaire = _load(token)
@@ -277,7 +266,6 @@ def review(token: str) -> Any:
     return page, status
 
 
-@bp.get("/a/<token>/export.json")
 def export(token: str) -> Response:
     """Everything stored about the assessment, as a JSON download."""
     assessment, questionnaire = _load(token)
@@ -291,7 +279,6 @@ def export(token: str) -> Response:
     )
 
 
-@bp.route("/a/<token>/delete", methods=["GET", "POST"])
 def delete(token: str) -> Any:
     """Ask for confirmation, then delete the assessment and all its answers."""
     assessment, questionnaire = _load(token)
@@ -308,7 +295,6 @@ def delete(token: str) -> Any:
     )
 
 
-@bp.post("/a/<token>/repeat")
 def repeat(token: str) -> BaseResponse:
     """Start the check again, linked to this one; the profile is carried over."""
     earlier = assessments.find_assessment(token)
@@ -323,14 +309,3 @@ def repeat(token: str) -> BaseResponse:
 def input_id(question_id: str, index: int = 0) -> str:
     """The id of a question's input: the first is q-ID (error summaries link to it)."""
     return f"q-{question_id}" if index == 0 else f"q-{question_id}-{index}"
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint and the helpers its templates use."""
-    app.register_blueprint(bp)
-    app.jinja_env.globals.update(
-        input_id=input_id,
-        adapter_for=adapter_for,
-        describe_condition=describe_condition,
-        choice=widgets.choice,
-    )

@@ -1,17 +1,16 @@
-"""The advisor blueprint: every URL under /advisor needs a logged-in, active advisor."""
+"""Access to the advisor pages: every URL under /advisor needs a logged-in, active advisor."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, request, session
+from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
 from .accounts import session_advisor
 from .models import Advisor
 
-bp = Blueprint("advisor", __name__, url_prefix="/advisor")
 login_manager = LoginManager()
 #: The session key holding the server-side session's token.
 # The name of a session key (bandit B105).
@@ -28,7 +27,6 @@ def load_advisor(advisor_id: str) -> Advisor | None:
     return session_advisor(session.get(SESSION_TOKEN), int(advisor_id))
 
 
-@bp.before_request
 def require_login() -> Any:
     """Refuse anonymous visitors and ended sessions: they are sent to the login page."""
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:

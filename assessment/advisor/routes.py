@@ -1,0 +1,56 @@
+"""The advisor wing's routes: every URL under /advisor, each behind the login."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..routing import Route, blueprint
+from . import admin, exports, review, statistics, views
+from .access import init_login, require_login
+from .forms import sort_name, status_name
+from .labels import level_label, profile_label
+
+ROUTES = (
+    Route("/login", views.login, ("GET", "POST")),
+    Route("/logout", views.logout, ("POST",)),
+    Route("/", views.dashboard),
+    Route("/assessments/<int:assessment_id>", review.assessment),
+    Route("/assessments/<int:assessment_id>/charts/<kind>.svg", review.chart),
+    Route("/assessments/<int:assessment_id>/report.pdf", review.pdf),
+    Route("/assessments/<int:assessment_id>/status", review.change_status, ("POST",)),
+    Route("/assessments/<int:assessment_id>/assign", review.assign, ("POST",)),
+    Route("/assessments/<int:assessment_id>/notes", review.add_note, ("POST",)),
+    Route("/assessments/<int:assessment_id>/actions", review.add_action, ("POST",)),
+    Route(
+        "/assessments/<int:assessment_id>/actions/<int:item_id>/delete",
+        review.remove_action,
+        ("POST",),
+    ),
+    Route("/assessments/<int:assessment_id>/actions/report", review.share_actions, ("POST",)),
+    Route("/export.csv", exports.export_csv),
+    Route("/export.xlsx", exports.export_xlsx),
+    Route("/statistics", statistics.statistics),
+    Route("/statistics/<kind>.svg", statistics.statistics_chart),
+    Route("/accounts", admin.accounts),
+    Route("/accounts/<int:advisor_id>/deactivate", admin.deactivate, ("POST",)),
+    Route("/accounts/<int:advisor_id>/reactivate", admin.reactivate, ("POST",)),
+    Route("/logins", admin.logins),
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the advisor pages, their login and their template helpers."""
+    bp = blueprint("advisor", __name__, ROUTES, url_prefix="/advisor")
+    bp.before_request(require_login)
+    init_login(app)
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(
+        status_name=status_name,
+        sort_name=sort_name,
+        page_link=views.page_link,
+        filter_link=views.filter_link,
+        filter_fields=views.filter_fields,
+        profile_label=profile_label,
+        level_label=level_label,
+        describe_event=review.describe_event,
+    )

@@ -1,0 +1,24 @@
+"""The report wing's routes: the report of a submitted check, its charts and its PDF."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..routing import Route, blueprint
+from . import views
+from .rendering import effort_name, partner_kind_name, report_fingerprint, shown
+
+ROUTES = (
+    Route("/a/<token>/report", views.report),
+    Route("/a/<token>/charts/<kind>.svg", views.chart),
+    Route("/a/<token>/report.pdf", views.pdf),
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the report's routes and the helpers of its templates."""
+    app.register_blueprint(blueprint("report", __name__, ROUTES))
+    app.extensions["report_fingerprint"] = report_fingerprint(app)
+    app.jinja_env.globals.update(
+        shown=shown, effort_name=effort_name, partner_kind_name=partner_kind_name
+    )
