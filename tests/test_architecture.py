@@ -70,7 +70,7 @@ def modules() -> dict[str, Path]:
 
 
 def imports_of(name: str, path: Path) -> list[Import]:
-    """What one module imports, as absolute names (``from a import b`` names ``a.b`` if a module)."""
+    """What one module imports, as absolute names (``from a import b``: ``a.b`` if a module)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = []
     for node in _walk(ast.parse(path.read_text(), str(path))):
