@@ -93,6 +93,8 @@ class PageResult:
     errors: dict[str, list[str]] = field(default_factory=dict)
     #: Text answers that had invisible characters removed.
     cleaned: list[str] = field(default_factory=list)
+    #: Every answer that stays visible once the page is saved (the stored ones and the page's).
+    visible: dict[str, Any] = field(default_factory=dict)
 
 
 def read_page(
@@ -123,7 +125,7 @@ def read_page(
             ]
     merged = {**stored, **result.answers}
     merged = {key: value for key, value in merged.items() if value is not None}
-    visible = visible_answers(questionnaire, merged)
+    visible = result.visible = visible_answers(questionnaire, merged)
     for shown in page:
         question = shown.question
         if question.id not in visible and question.id in merged:

@@ -75,17 +75,20 @@ def save_page(
     *,
     language: str,
     profile: Mapping[str, Any] | None = None,
+    visible: Mapping[str, Any] | None = None,
 ) -> None:
     """Store one page in one transaction; answers to questions now hidden are discarded.
 
     ``answers`` maps the page's question ids to normalised answers (None removes one);
-    ``profile`` holds the fixed profile fields when the page is the profile. Two saves of
+    ``profile`` holds the fixed profile fields when the page is the profile; ``visible``, if the
+    caller has worked it out already, the stored answers merged with the page's and without
+    those hidden (else they are worked out here). Two saves of
     the same assessment at once (two tabs) both succeed, the later one winning; a save
     that meets an assessment submitted meanwhile raises AssessmentSubmitted.
     """
     for attempt in range(2):
         try:
-            _apply_page(assessment, questionnaire, answers, profile)
+            _apply_page(assessment, questionnaire, answers, profile, visible)
             _touch_open(assessment, language)
             db.session.commit()
             return
@@ -100,9 +103,12 @@ def _apply_page(
     questionnaire: Questionnaire,
     answers: Mapping[str, Any],
     profile: Mapping[str, Any] | None,
+    visible: Mapping[str, Any] | None = None,
 ) -> None:
-    merged = {**stored_answers(assessment), **answers}
-    kept = visible_answers(questionnaire, {k: v for k, v in merged.items() if v is not None})
+    kept = visible
+    if kept is None:
+        merged = {**stored_answers(assessment), **answers}
+        kept = visible_answers(questionnaire, {k: v for k, v in merged.items() if v is not None})
     by_question = {answer.question_id: answer for answer in assessment.answers}
     for question_id, answer in by_question.items():
         if question_id not in kept:

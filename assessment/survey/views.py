@@ -124,7 +124,12 @@ def step(token: str, number: int) -> Any:
     first_save = current.is_profile and assessment.profile_saved_at is None
     try:
         operations.save_page(
-            assessment, questionnaire, result.answers, language=current_language(), profile=profile
+            assessment,
+            questionnaire,
+            result.answers,
+            language=current_language(),
+            profile=profile,
+            visible=result.visible,
         )
     except operations.AssessmentSubmitted:
         flash(
