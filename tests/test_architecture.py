@@ -7,6 +7,8 @@ type checkers (under ``if TYPE_CHECKING:``) are left out, as they never run.
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -230,3 +232,33 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_the_rules_tell_right_from_wrong(importer: str, target: str, allowed: bool) -> None:
     """The checker itself: it refuses what ARCHITECTURE.md forbids and allows what it allows."""
     assert (problem(Import(importer, target, 1)) is None) == allowed
+
+
+def test_architecture_md_names_what_exists() -> None:
+    """Every file, folder and dotted name ARCHITECTURE.md points at is in the code."""
+    text = (PROJECT_ROOT / "ARCHITECTURE.md").read_text()
+    missing = []
+    for quoted in sorted(set(re.findall(r"`([^`\s]+)`", text))):
+        if "/" in quoted or quoted.endswith(".py"):
+            found = [*PROJECT_ROOT.glob(quoted), *PACKAGE.glob(quoted)]
+            found += PACKAGE.rglob(quoted.rstrip("/"))  # a file or folder named without its room
+            if not found:
+                missing.append(quoted)
+        elif re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", quoted) and not _resolves(quoted):
+            missing.append(quoted)
+    assert missing == []
+
+
+def _resolves(dotted: str) -> bool:
+    """Whether ``survey.views.start`` (relative to the package) is a module or an attribute."""
+    parts = f"assessment.{dotted}".split(".")
+    for cut in range(len(parts), 1, -1):
+        module = ".".join(parts[:cut])
+        if module in modules():
+            target: object = importlib.import_module(module)
+            for attribute in parts[cut:]:
+                if not hasattr(target, attribute):
+                    return False
+                target = getattr(target, attribute)
+            return True
+    return False
