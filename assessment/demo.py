@@ -352,7 +352,7 @@ def insert_bulk(questionnaire: Questionnaire, version_id: int, count: int, seed:
                 )
             ).all()
         )
-        # Each a firm of its own (see firms.py); Core inserts pass the ORM's event by.
+        # Each a firm of its own (see kernel/firms.py); Core inserts pass the ORM's event by.
         db.session.execute(
             update(Assessment)
             .where(Assessment.id.in_(list(ids.values())))

@@ -119,7 +119,7 @@ def cohort_statistics(
 
 
 def firm_count(filters: Filters, advisor_id: int | None) -> int:
-    """How many firms the filtered, shared checks belong to (see firms.py)."""
+    """How many firms the filtered, shared checks belong to (see kernel/firms.py)."""
     found = select(func.count(distinct(Assessment.firm_id))).where(*filters.conditions(advisor_id))
     return db.session.scalar(found) or 0
 

@@ -1,7 +1,7 @@
 """Benchmarks: the company against the median of peer firms that consented.
 
 A firm is counted once, with its latest submitted check that consents to the benchmark; the
-company's own checks, earlier or later, never count (see `firms.py` for what a firm is).
+company's own checks, earlier or later, never count (see `kernel/firms.py` for what a firm is).
 """
 
 from __future__ import annotations
