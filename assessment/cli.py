@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from .questionnaire import QuestionnaireError, check_file, load_questionnaire
+from .questionnaire.advice import match_recommendations
 from .questionnaire.conditions import hidden_questions
 from .questionnaire.loading.loader import summary
 from .questionnaire.loading.schema import centre_schema, partners_schema, questionnaire_schema
@@ -48,7 +49,7 @@ def check_command(paths: tuple[Path, ...]) -> None:
     "answers_path", metavar="ANSWERS.json", type=click.Path(dir_okay=False, path_type=Path)
 )
 def score_command(path: Path, answers_path: Path) -> None:
-    """Print the scores of an answer set as JSON."""
+    """Print the scores of an answer set, and the recommendations it matches, as JSON."""
     try:
         questionnaire = load_questionnaire(path)
     except QuestionnaireError as error:
@@ -85,7 +86,9 @@ def score_command(path: Path, answers_path: Path) -> None:
                 f"note: the answer to {question_id!r} is ignored: its condition hides it", err=True
             )
     result = score_assessment(questionnaire, answers)
-    click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    output = result.to_json()
+    output["recommendations"] = [match.reference for match in match_recommendations(result)]
+    click.echo(json.dumps(output, indent=2, ensure_ascii=False))
 
 
 def _read_json(path: Path) -> dict[str, Any]:

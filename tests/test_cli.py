@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from assessment.cli import questionnaire_cli
 from assessment.questionnaire import Questionnaire
+from assessment.questionnaire.advice import match_recommendations
 from assessment.questionnaire.scoring import read_answers, score_assessment
 
 from .conftest import PARTNERS, SAMPLE, SAMPLE_DIR
@@ -122,12 +123,13 @@ def sample_answers(sample: Questionnaire) -> dict[str, Any]:
 
 
 def test_score_prints_the_documented_json(tmp_path: Path, sample: Questionnaire) -> None:
-    """The JSON has exactly the documented keys, and the engine's unrounded numbers."""
+    """The JSON has exactly the documented keys, the engine's unrounded numbers, and the
+    matched recommendations in document order."""
     document = sample_answers(sample)
     result = run("score", SAMPLE, write_json(tmp_path, document))
     assert result.exit_code == 0, result.output
     output = json.loads(result.stdout)
-    assert set(output) == {"questionnaire", "version", "overall", "dimensions"}
+    assert set(output) == {"questionnaire", "version", "overall", "dimensions", "recommendations"}
     assert (output["questionnaire"], output["version"]) == ("digitalcheck", 1)
     answers, problems = read_answers(sample, {**document["profile"], **document["answers"]})
     assert problems == []
@@ -141,6 +143,11 @@ def test_score_prints_the_documented_json(tmp_path: Path, sample: Questionnaire)
             assert shown is None
         else:
             assert shown == {"score": float(dimension.score), "level": dimension.level.id}
+    matched = match_recommendations(expected)
+    assert matched and output["recommendations"] == [m.reference for m in matched]
+    first = matched[0]
+    number = first.dimension.recommendations.index(first.recommendation) + 1
+    assert output["recommendations"][0] == f"{first.dimension.id}#{number}"
 
 
 def test_score_not_assessed_is_null(tmp_path: Path) -> None:
@@ -150,6 +157,7 @@ def test_score_not_assessed_is_null(tmp_path: Path) -> None:
     output = json.loads(result.stdout)
     assert output["overall"] is None
     assert set(output["dimensions"].values()) == {None}
+    assert output["recommendations"] == []
 
 
 def test_score_refuses_answers_that_do_not_fit(tmp_path: Path, sample: Questionnaire) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .conditions import Condition, condition_holds
 from .models import EFFORT_ORDER, Dimension, Level, Recommendation
 from .scoring import AssessmentResult, DimensionResult
 
@@ -27,6 +28,14 @@ class MatchedRecommendation:
     recommendation: Recommendation
     score: Fraction
     level: Level
+
+    @property
+    def reference(self) -> str:
+        """How `flask questionnaire score` names it: its id, else DIMENSION#N (N counts from 1)."""
+        if self.recommendation.id is not None:
+            return self.recommendation.id
+        position = self.dimension.recommendations.index(self.recommendation) + 1
+        return f"{self.dimension.id}#{position}"
 
 
 def rank_priorities(result: AssessmentResult) -> list[Priority]:
@@ -52,13 +61,17 @@ def rank_strengths(result: AssessmentResult) -> list[DimensionResult]:
 
 
 def match_recommendations(result: AssessmentResult) -> list[MatchedRecommendation]:
-    """Every recommendation whose rule matches its dimension, in document order."""
+    """Every recommendation whose rule matches its dimension and the answers, in document order."""
+
+    def holds(condition: Condition) -> bool:
+        return condition_holds(condition, result.answers, result.questionnaire)
+
     matched = []
     for dimension_score in result.assessed:
         score, level = dimension_score.score, dimension_score.level
         assert score is not None and level is not None
         for recommendation in dimension_score.dimension.recommendations:
-            if recommendation.applies(score, level):
+            if recommendation.applies(score, level, holds):
                 matched.append(
                     MatchedRecommendation(dimension_score.dimension, recommendation, score, level)
                 )

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from functools import cached_property
 from typing import Literal
 
 from pydantic import Field, PrivateAttr
 
+from .conditions import Condition
 from .elements import Id, Integer, LanguageCode, Model, NonNegative, exact
-from .partners import PartnerDirectory
+from .partners import PartnerDirectory, Url
 from .questions import Question, QuestionBase
 from .text import Text
 
 Effort = Literal["low", "medium", "high"]
+#: How long a recommendation takes to carry out.
+TimeFrame = Literal["days", "weeks", "months", "year"]
+TIME_FRAMES: tuple[str, ...] = ("days", "weeks", "months", "year")
 #: Order of efforts in an action plan: quick wins first.
 EFFORT_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 PROFILE_KEYS = ("sector", "size", "region")
@@ -30,27 +34,56 @@ class Level(Model):
     description: Text | None = Field(None, description="What the level means for a company.")
 
 
-class Recommendation(Model):
-    """Advice given when a dimension's level (or score) matches."""
+class Source(Model):
+    """A named source of a recommendation, with its link."""
 
+    title: Text = Field(description="The source's name, such as a guide's title.")
+    url: Url = Field(description="Where to read it (http or https).")
+
+
+class Recommendation(Model):
+    """Advice given when a dimension's level (or score) matches, and the answers fit."""
+
+    id: Id | None = Field(
+        None,
+        description="An id, unique among the questionnaire's recommendations; "
+        "`flask questionnaire score` names matched recommendations by it.",
+    )
     levels: tuple[Id, ...] | None = Field(
         None, min_length=1, description="Level ids at which the recommendation applies."
     )
     max_score: NonNegative | None = Field(
         None, le=100, description="Applies when the dimension's score is at most this."
     )
+    when: Condition | None = Field(
+        None,
+        description="Applies only when this condition on the answers holds (the language of "
+        "show_if); alone, or beside levels or max_score.",
+    )
     title: Text | None = Field(None, description="A short headline.")
     text: Text = Field(description="The advice.")
     effort: Effort = Field(description="Effort to implement: low, medium or high.")
+    time_frame: TimeFrame | None = Field(
+        None, description="How long it takes: days, weeks, months or year."
+    )
+    benefit: Text | None = Field(None, description="What the firm gains from it.")
+    sources: tuple[Source, ...] = Field((), description="Named sources with links.")
     partners: tuple[Id, ...] = Field(
         (), description="Partner topics this recommendation calls for."
     )
 
-    def applies(self, score: Fraction, level: Level) -> bool:
-        """Whether the recommendation matches a dimension with this score and level."""
-        if self.levels is not None:
-            return level.id in self.levels
-        return self.max_score is not None and score <= exact(self.max_score)
+    def applies(
+        self, score: Fraction, level: Level, holds: Callable[[Condition], bool] | None = None
+    ) -> bool:
+        """Whether the recommendation matches a dimension with this score and level, and (if it
+        has a condition) whether ``holds`` says the condition holds for the answers."""
+        if self.levels is None and self.max_score is None and self.when is None:
+            return False
+        if self.levels is not None and level.id not in self.levels:
+            return False
+        if self.max_score is not None and score > exact(self.max_score):
+            return False
+        return self.when is None or (holds is not None and holds(self.when))
 
 
 class Dimension(Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ..conditions import Condition
 from ..elements import Finding
 from ..models import PROFILE_KEYS, SIZE_CLASSES
 from ..partners import PartnerDirectory
@@ -112,32 +113,50 @@ def _check_profile_question(entry: QuestionEntry, question: QuestionBase) -> Ite
                 yield (*entry.path, "options", index, "id"), message
 
 
+#: What a question's condition may refer to, and what a recommendation's may.
+QUESTION_RULE = "a condition may only refer to earlier questions"
+RECOMMENDATION_RULE = (
+    "a recommendation's condition may only refer to questions of the profile, of its own "
+    "dimension or of an earlier one"
+)
+
+
 def _check_condition(
     question: QuestionBase, earlier: dict[str, QuestionBase | None], entries: list[QuestionEntry]
 ) -> Iterator[Finding]:
     assert question.show_if is not None
+    yield from _check_references(question.show_if, earlier, entries, QUESTION_RULE, question.id)
+
+
+def _check_references(
+    condition: Condition,
+    allowed: dict[str, QuestionBase | None],
+    entries: list[QuestionEntry],
+    rule: str,
+    itself: str | None = None,
+) -> Iterator[Finding]:
+    """Every question a condition names must be one it may refer to, with options it has."""
     known = {entry.raw_id for entry in entries}
-    for reference in question.show_if.references(()):
+    for reference in condition.references(()):
         target_id = reference.question
-        if target_id == question.id:
+        if target_id == itself:
             yield (*reference.path, "question"), "a question cannot depend on itself"
             continue
-        if target_id not in earlier:
+        if target_id not in allowed:
             where = "a later question" if target_id in known else "an unknown question"
-            message = f"{target_id!r} is {where}; a condition may only refer to earlier questions"
-            yield (*reference.path, "question"), message
+            yield (*reference.path, "question"), f"{target_id!r} is {where}; {rule}"
             continue
-        target = earlier[target_id]
+        target = allowed[target_id]
         if target is None or reference.values is None:
             continue
-        allowed = target.condition_values()
-        if allowed is None:
+        allowed_values = target.condition_values()
+        if allowed_values is None:
             message = f"'in' does not apply to {target.type_name} questions; use answered: true"
             yield (*reference.path, "in"), message
             continue
         for index, value in enumerate(reference.values):
-            if str(value) not in allowed:
-                choices = ", ".join(sorted(allowed, key=_natural))
+            if str(value) not in allowed_values:
+                choices = ", ".join(sorted(allowed_values, key=_natural))
                 message = f"{value!r} is not an option of {target_id!r}; choose from {choices}"
                 yield (*reference.path, "in", index), message
 
@@ -150,15 +169,46 @@ def _check_recommendations(
     outline: Outline, directory: PartnerDirectory | None
 ) -> Iterator[Finding]:
     level_ids = set(outline.level_ids)
+    yield from _unique(
+        (path, recommendation.id)
+        for path, recommendation in outline.recommendations
+        if recommendation.id is not None
+    )
     for path, recommendation in outline.recommendations:
         has_levels = recommendation.levels is not None
-        if has_levels == (recommendation.max_score is not None):
-            yield path, "give either levels or max_score (exactly one of them)"
+        has_score = recommendation.max_score is not None
+        if has_levels and has_score:
+            yield path, "give either levels or max_score, not both"
+        elif not (has_levels or has_score or recommendation.when is not None):
+            yield path, "give either levels or max_score, or when (a condition on the answers)"
         for index, level in enumerate(recommendation.levels or ()):
             if level not in level_ids:
                 message = f"unknown level {level!r}; the levels are {', '.join(outline.level_ids)}"
                 yield (*path, "levels", index), message
+        if recommendation.when is not None:
+            visible = _questions_before(outline.questions, path[1])
+            for where, message in _check_references(
+                recommendation.when, visible, outline.questions, RECOMMENDATION_RULE
+            ):
+                yield (*path, "when", *where), message
         yield from _check_topics(path, recommendation.partners, outline, directory)
+
+
+def _questions_before(
+    entries: list[QuestionEntry], dimension: object
+) -> dict[str, QuestionBase | None]:
+    """The questions a recommendation of dimension number ``dimension`` may refer to: the
+    profile's, and those of that dimension and the ones before it."""
+    found: dict[str, QuestionBase | None] = {}
+    for entry in entries:
+        before = entry.in_profile or (
+            isinstance(dimension, int)
+            and isinstance(entry.path[1], int)
+            and entry.path[1] <= dimension
+        )
+        if before and entry.raw_id is not None and entry.raw_id not in found:
+            found[entry.raw_id] = entry.question
+    return found
 
 
 def _check_topics(
