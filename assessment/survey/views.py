@@ -40,7 +40,9 @@ from . import consents, operations
 from .fields import initial_answers
 from .forms import PROFILE_FIELDS, ConsentFields, build_step_form, read_page
 
-ACTIONS = ("next", "back", "save")
+ACTIONS = ("next", "back", "save", "review")
+#: The actions that need every required answer of the page.
+COMPLETING = ("next", "review")
 
 
 def start() -> BaseResponse:
@@ -111,7 +113,7 @@ def step(token: str, number: int) -> Any:
         abort(400, _("The form was sent with an unknown button."))
     form = form_class()
     form.validate()
-    result = read_page(form, page, questionnaire, stored, require=action == "next")
+    result = read_page(form, page, questionnaire, stored, require=action in COMPLETING)
     if result.errors:
         return _render_step(
             assessment, questionnaire, current, page, form, result.errors, token
@@ -140,6 +142,8 @@ def step(token: str, number: int) -> Any:
         flash(str(REMOVED_MESSAGE), "info")
     if action == "save":
         return redirect(url_for(".saved", token=token))
+    if action == "review":
+        return redirect(url_for(".review", token=token))
     if first_save:
         flash("resume", "resume-link")
     target = number + 1 if action == "next" else max(number - 1, 0)
@@ -176,6 +180,7 @@ def _render_step(
         errors=errors,
         summary=_error_summary(errors, page, form),
         token=token,
+        from_review=request.args.get("from") == "review",
         resume_url=external_url("survey.resume", token=token),
     )
 

@@ -14,7 +14,7 @@ from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.scoring import display_score, read_answers, score_assessment
 
 from .conftest import stored, the_assessment
-from .helpers import Respondent, complete, is_checked, text
+from .helpers import Respondent, complete, csrf_token, is_checked, text
 
 PROFILE = {"sector": "craft", "size": "small", "company_name": "Tischlerei Beispiel"}
 
@@ -136,6 +136,32 @@ def test_back_goes_to_the_previous_step(owner: Respondent) -> None:
     owner.send(0, PROFILE)
     back = owner.send(1, {"online": "no"}, action="back")
     assert back.location.endswith("/step/0")
+
+
+def test_change_from_the_review_returns_to_the_review(owner: Respondent, small_app: Flask) -> None:
+    """ "Change" on the review opens the step with "back to the overview" as its main button,
+    which saves the page (every required answer given) and returns to the review."""
+    owner.send(0, PROFILE)
+    review = text(owner.client.get(owner.url("/review")))
+    link = owner.url("/step/1?from=review")
+    assert f'href="{link}"' in review
+    page = text(owner.client.get(link))
+    primary = re.search(
+        r'<button type="submit" name="action" value="(\w+)" class="button-primary"', page
+    )
+    assert primary and primary[1] == "review"
+    assert "Speichern und zurück zur Übersicht" in page
+    assert f'action="{link}"' in page, "the form keeps where it came from"
+    form = MultiDict({"csrf_token": csrf_token(owner.step(1)), "action": "review"})
+    refused = owner.client.post(link, data=form)
+    assert refused.status_code == 400, "a required answer is missing"
+    assert "Speichern und zurück zur Übersicht" in text(refused)
+    form.update({"online": "no", "channels": "shop"})
+    saved = owner.client.post(link, data=form)
+    assert saved.status_code == 302 and saved.location.endswith(owner.url("/review"))
+    assert stored(small_app)["online"] == "no"
+    plain = text(owner.step(1))
+    assert 'value="review"' not in plain, "opened normally, the step keeps its usual buttons"
 
 
 def test_condition_on_an_earlier_page_hides_the_question(owner: Respondent) -> None:
