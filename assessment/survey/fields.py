@@ -17,7 +17,7 @@ from wtforms import Field
 
 from ..i18n import current_language
 from ..questionnaire import AnswerError, QuestionBase
-from ..questionnaire.questions import MatrixQuestion, MultiQuestion, NumberQuestion
+from ..questionnaire.questions import MatrixQuestion, MultiQuestion, NumberQuestion, ScaleQuestion
 from ..questionnaire.questions.choice import ChoiceQuestion
 
 #: Form values by input name, as lists of strings (what the template marks as chosen or typed).
@@ -97,6 +97,17 @@ class ScaleAdapter(SingleAdapter):
     """Radio buttons along a scale."""
 
     template = "survey/questions/scale.html"
+
+    def display(self, question: QuestionBase, answer: Any) -> list[str]:
+        """A point with its place on the scale and its label ("4 of 5 - mostly"), or the extra
+        option's label."""
+        assert isinstance(question, ScaleQuestion)
+        if answer not in {point.id for point in question.points}:
+            return [choice_label(question, answer)]
+        point = int(answer)
+        place = _l("%(point)s of %(max)s", point=point, max=question.max)
+        label = question.labels.get(point)
+        return [f"{place} \N{EN DASH} {label.get(current_language())}" if label else str(place)]
 
     def message(self, error: AnswerError, question: QuestionBase) -> str:
         """A value that is no point of the scale."""

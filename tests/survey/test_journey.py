@@ -164,6 +164,21 @@ def test_change_from_the_review_returns_to_the_review(owner: Respondent, small_a
     assert 'value="review"' not in plain, "opened normally, the step keeps its usual buttons"
 
 
+def test_review_shows_a_scale_answer_with_its_place_and_label(owner: Respondent) -> None:
+    """A point reads "4 von 5", with the point's label if it has one; an extra option its label."""
+    owner.send(0, PROFILE)
+    tech = {"tools.erp": "used", "tools.crm": "none", "crafts_only": "no"}
+    for rating, shown in (
+        ("4", "4 von 5"),
+        ("5", "5 von 5 \N{EN DASH} sehr gut"),
+        ("dk", "Weiß nicht"),
+    ):
+        owner.send(2, {**tech, "rating": rating}, action="save")
+        review = text(owner.client.get(owner.url("/review")))
+        words = " ".join(review[review.index('id="review-2"') :].split())
+        assert f"<dt>Wie gut ist Ihre IT?</dt> <dd> {shown} </dd>" in words, words[:600]
+
+
 def test_condition_on_an_earlier_page_hides_the_question(owner: Respondent) -> None:
     """A trade firm never sees the crafts-only question."""
     owner.send(0, {**PROFILE, "sector": "trade"})
