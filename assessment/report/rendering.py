@@ -142,6 +142,16 @@ def effort_name(effort: str) -> str:
     return {"low": _("low"), "medium": _("medium"), "high": _("high")}[effort]
 
 
+def time_frame_name(time_frame: str) -> str:
+    """A recommendation's time frame in words."""
+    return {
+        "days": _("a few days"),
+        "weeks": _("a few weeks"),
+        "months": _("a few months"),
+        "year": _("about a year"),
+    }[time_frame]
+
+
 def partner_kind_name(kind: str) -> str:
     """A kind of partner in words."""
     return {

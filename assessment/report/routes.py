@@ -6,7 +6,13 @@ from flask import Flask
 
 from ..routing import Route, blueprint
 from . import views
-from .rendering import effort_name, partner_kind_name, report_fingerprint, shown
+from .rendering import (
+    effort_name,
+    partner_kind_name,
+    report_fingerprint,
+    shown,
+    time_frame_name,
+)
 
 ROUTES = (
     Route("/a/<token>/report", views.report),
@@ -20,5 +26,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint("report", __name__, ROUTES))
     app.extensions["report_fingerprint"] = report_fingerprint(app)
     app.jinja_env.globals.update(
-        shown=shown, effort_name=effort_name, partner_kind_name=partner_kind_name
+        shown=shown,
+        effort_name=effort_name,
+        partner_kind_name=partner_kind_name,
+        time_frame_name=time_frame_name,
     )

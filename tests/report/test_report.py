@@ -76,6 +76,24 @@ def test_report_shows_advice_plan_and_partners(
             assert reason.describe("de").replace("&", "&amp;").replace("->", "-&gt;") in html
 
 
+def test_recommendations_show_time_frame_benefit_and_sources(
+    submitted: Respondent, report_app: Flask, sample: Questionnaire
+) -> None:
+    """A recommendation's time frame, benefit and sources (linked) appear with it."""
+    html = " ".join(text(submitted.client.get(submitted.url("/report"))).split())
+    plan = build_action_plan(engine_result(report_app, sample))
+    detailed = [m.recommendation for m in plan if m.recommendation.sources]
+    assert detailed, "the sample firm is given a recommendation with sources"
+    names = {"days": "wenige Tage", "weeks": "wenige Wochen", "months": "wenige Monate"}
+    for recommendation in (m.recommendation for m in plan):
+        if recommendation.time_frame:
+            assert f"Zeitrahmen: {names[recommendation.time_frame]}" in html
+        if recommendation.benefit:
+            assert f"Nutzen: {recommendation.benefit.get('de')}" in html
+        for source in recommendation.sources:
+            assert f'<a href="{source.url}">{source.title.get("de")}</a>' in html
+
+
 def test_partners_filtered_by_region_size_and_sector(
     submitted: Respondent, sample: Questionnaire
 ) -> None:
