@@ -99,3 +99,35 @@ def review_rows(questionnaire: Questionnaire, answers: dict[str, Any]) -> list[d
             }
         )
     return rows
+
+
+@dataclass(frozen=True)
+class StepState:
+    """A page in the list of steps: done, current or open, and whether it may be opened."""
+
+    step: Step
+    state: str
+    reachable: bool
+
+
+def step_states(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], profile_saved: bool, current: int
+) -> list[StepState]:
+    """Every page with its state. A page is done when every page up to it has its required
+    answers; it may be opened when the owner has reached it (saved it, or a later one)."""
+    pages = steps(questionnaire)
+    first_open = first_open_step(questionnaire, answers, profile_saved)
+    complete_until = len(pages) if first_open is None else first_open
+    visible = visible_answers(questionnaire, answers)
+    answered = [page.number for page in pages if any(q.id in visible for q in page.questions)]
+    reached = max([current, min(complete_until, len(pages) - 1), *answered])
+    states = []
+    for page in pages:
+        if page.number == current:
+            state = "current"
+        elif page.number < complete_until:
+            state = "done"
+        else:
+            state = "open"
+        states.append(StepState(page, state, page.number <= reached and state != "current"))
+    return states

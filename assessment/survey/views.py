@@ -29,9 +29,11 @@ from ..questionnaire import Questionnaire
 from ..questionnaire.pages import (
     PageQuestion,
     Step,
+    StepState,
     first_open_step,
     page_questions,
     review_rows,
+    step_states,
     steps,
 )
 from ..security import external_url
@@ -109,7 +111,10 @@ def step(token: str, number: int) -> Any:
         form = form_class(formdata=None, data=data)
         return _render_step(assessment, questionnaire, current, page, form, {}, token)
     action = request.form.get("action", "next")
-    if action not in ACTIONS:
+    jump = _jump_target(request.form.get("goto"), questionnaire, assessment, stored, number)
+    if jump is not None:
+        action = "goto"
+    elif action not in ACTIONS:
         abort(400, _("The form was sent with an unknown button."))
     form = form_class()
     form.validate()
@@ -144,6 +149,8 @@ def step(token: str, number: int) -> Any:
         return redirect(url_for(".saved", token=token))
     if action == "review":
         return redirect(url_for(".review", token=token))
+    if jump is not None:
+        return redirect(url_for(".step", token=token, number=jump))
     if first_save:
         flash("resume", "resume-link")
     target = number + 1 if action == "next" else max(number - 1, 0)
@@ -158,6 +165,32 @@ def _profile_value(form: FlaskForm, name: str) -> Any:
     if field.type == "BooleanField":
         return bool(field.data)
     return field.data.strip() or None if isinstance(field.data, str) else None
+
+
+def _jump_target(
+    value: str | None,
+    questionnaire: Questionnaire,
+    assessment: Assessment,
+    stored: dict[str, Any],
+    current: int,
+) -> int | None:
+    """The step a button of the list of steps leads to (after saving this page), if any; a
+    step not yet reached is refused."""
+    if value is None:
+        return None
+    states = _step_states(questionnaire, assessment, stored, current)
+    if not value.isdecimal() or not 0 <= int(value) < len(states):
+        abort(400, _("The form was sent with an unknown button."))
+    if not states[int(value)].reachable:
+        abort(400, _("Please answer the steps in order; this step is not reached yet."))
+    return int(value)
+
+
+def _step_states(
+    questionnaire: Questionnaire, assessment: Assessment, stored: dict[str, Any], current: int
+) -> list[StepState]:
+    profile_saved = assessment.profile_saved_at is not None
+    return step_states(questionnaire, stored, profile_saved, current)
 
 
 def _render_step(
@@ -181,6 +214,9 @@ def _render_step(
         summary=_error_summary(errors, page, form),
         token=token,
         from_review=request.args.get("from") == "review",
+        states=_step_states(
+            questionnaire, assessment, assessments.stored_answers(assessment), current.number
+        ),
         resume_url=external_url("survey.resume", token=token),
     )
 

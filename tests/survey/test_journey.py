@@ -179,6 +179,46 @@ def test_review_shows_a_scale_answer_with_its_place_and_label(owner: Respondent)
         assert f"<dt>Wie gut ist Ihre IT?</dt> <dd> {shown} </dd>" in words, words[:600]
 
 
+def step_list(html: str) -> list[tuple[str, str, bool]]:
+    """The list of steps: each step's name, its state, and whether it is a button to it."""
+    found = re.search(r'<details class="step-list">(.*?)</details>', html, re.S)
+    assert found, "the step page lists the steps"
+    items = re.findall(r'<li class="step-(\w+)">(.*?)</li>', found[1], re.S)
+    return [
+        (re.sub(r"<[^>]+>|\s*\(.*", "", body).strip(), state, 'name="goto"' in body)
+        for state, body in items
+    ]
+
+
+def test_the_list_of_steps_jumps_to_reached_steps(owner: Respondent, small_app: Flask) -> None:
+    """Done, current and open steps are listed; a reached step is a button that saves this
+    page first (without requiring its answers); a step not reached is refused."""
+    assert step_list(text(owner.step(0))) == [
+        ("Unternehmensprofil", "current", False),
+        ("Vertrieb", "open", False),
+        ("Technik", "open", False),
+    ]
+    owner.send(0, PROFILE)
+    owner.send(1, MultiDict([("online", "no"), ("channels", "shop")]))
+    listed = step_list(text(owner.step(2)))
+    assert listed == [
+        ("Unternehmensprofil", "done", True),
+        ("Vertrieb", "done", True),
+        ("Technik", "current", False),
+    ]
+    form = MultiDict({"csrf_token": csrf_token(owner.step(2)), "goto": "0", "rating": "2"})
+    jumped = owner.client.post(owner.url("/step/2"), data=form)
+    assert jumped.status_code == 302 and jumped.location.endswith(owner.url("/step/0"))
+    assert stored(small_app)["rating"] == "2", "the page was saved on the way"
+    fresh = Respondent(small_app.test_client())
+    fresh.start("webcheck")
+    page = fresh.step(0)
+    ahead = MultiDict({"csrf_token": csrf_token(page), "goto": "2"})
+    refused = fresh.client.post(fresh.url("/step/0"), data=ahead)
+    assert refused.status_code == 400
+    assert "noch nicht erreicht" in text(refused)
+
+
 def test_condition_on_an_earlier_page_hides_the_question(owner: Respondent) -> None:
     """A trade firm never sees the crafts-only question."""
     owner.send(0, {**PROFILE, "sector": "trade"})
