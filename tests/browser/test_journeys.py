@@ -590,6 +590,34 @@ def test_resume_link_in_another_browser(browser: Any, site: Site, page: Any) -> 
         other.close()
 
 
+def test_copy_button_copies_the_personal_link(browser: Any, site: Site) -> None:
+    """With JavaScript the copy button appears and puts the link on the clipboard, and says so;
+    without it the button stays hidden and the link is selectable text."""
+    context = new_context(browser, locale="de-DE")
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url)
+        page = context.new_page()
+        start_check(page, site, "de", MOUSE)
+        token = token_of(page)
+        send_step(page, MOUSE, "save")
+        expect(page).to_have_url(f"{site.url}/a/{token}/saved")
+        button = page.get_by_role("button", name="Link kopieren")
+        expect(button).to_be_visible()
+        button.click()
+        expect(page.locator("#resume-link-status")).to_have_text("Der Link ist kopiert.")
+        assert page.evaluate("navigator.clipboard.readText()") == f"{site.url}/a/{token}"
+    finally:
+        context.close()
+    plain = new_context(browser, java_script_enabled=False, locale="de-DE")
+    try:
+        page = plain.new_page()
+        page.goto(f"{site.url}/a/{token}/saved")
+        expect(page.get_by_label(TEXTS["de"]["resume_link"])).to_have_value(f"{site.url}/a/{token}")
+        expect(page.locator("button[data-copy]")).to_be_hidden()
+    finally:
+        plain.close()
+
+
 def submitted_check(site: Site) -> str:
     """The token of a check answered and submitted through the app's test client."""
     owner = Respondent(site.app.test_client())
