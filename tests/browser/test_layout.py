@@ -1,0 +1,43 @@
+"""How pages lay out on a phone (390 CSS pixels) and on a desktop (1280)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assessment.questionnaire import load_questionnaire
+from assessment.questionnaire.questions import ScaleQuestion
+
+from ..conftest import SAMPLE
+from ..survey.helpers import Respondent
+from .audit import DESKTOP, NARROW, PHONE, horizontal_overflow
+from .conftest import Site
+
+
+def first_scale_step() -> tuple[int, ScaleQuestion]:
+    """The number of the first step with a scale question, and that question."""
+    questionnaire = load_questionnaire(SAMPLE)
+    for number, dimension in enumerate(questionnaire.dimensions, start=1):
+        for question in dimension.questions:
+            if isinstance(question, ScaleQuestion):
+                return number, question
+    raise AssertionError("the sample has no scale question")
+
+
+@pytest.mark.parametrize("size", [PHONE, NARROW, DESKTOP], ids=["phone", "320px", "desktop"])
+def test_a_five_point_scale_is_one_line(site: Site, page: Any, size: dict[str, int]) -> None:
+    """Every point of a 1-5 scale sits on one line inside the window, labels included."""
+    owner = Respondent(site.app.test_client())
+    owner.start()
+    number, question = first_scale_step()
+    assert len(question.points) == 5
+    page.set_viewport_size(size)
+    page.goto(site.url + owner.url(f"/step/{number}"))
+    points = page.locator(".scale").first.locator(".scale-point")
+    boxes = [points.nth(index).bounding_box() for index in range(points.count())]
+    assert len(boxes) == 5
+    tops = {round(box["y"]) for box in boxes}
+    assert len(tops) == 1, f"the points wrap onto {len(tops)} lines at {size['width']} px"
+    assert all(box["x"] >= 0 and box["x"] + box["width"] <= size["width"] for box in boxes)
+    assert horizontal_overflow(page) == 0
