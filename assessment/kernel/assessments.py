@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -54,14 +55,23 @@ def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentRes
     return score_assessment(questionnaire, stored_answers(assessment))
 
 
-def earlier_scores(assessment: Assessment) -> tuple[dict[str, float], datetime | None]:
-    """The stored dimension scores of the earlier check this one repeats, if it was submitted."""
+@dataclass(frozen=True)
+class EarlierResult:
+    """The stored result of the earlier check that a check repeats."""
+
+    dimensions: dict[str, float]
+    overall: float | None
+    submitted_at: datetime | None
+
+
+def earlier_result(assessment: Assessment) -> EarlierResult:
+    """The stored scores of the earlier check this one repeats, if it was submitted (else empty)."""
     earlier = assessment.previous
     if earlier is None or not earlier.submitted:
-        return {}, None
+        return EarlierResult({}, None, None)
     rows = db.session.execute(
         select(DimensionScore.dimension_id, DimensionScore.score).where(
             DimensionScore.assessment_id == earlier.id
         )
     )
-    return dict(rows.all()), earlier.submitted_at
+    return EarlierResult(dict(rows.all()), earlier.overall_score, earlier.submitted_at)

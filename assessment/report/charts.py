@@ -19,8 +19,9 @@ from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
-CHART_VERSION = 3
+CHART_VERSION = 4
 PEER = "#303030"
+EARLIER = "#5f5f5f"  # the earlier check: mid grey, dotted, hollow diamonds
 BANDS = ("#f3f3f3", "#e2e2e2", "#cfcfcf", "#bdbdbd", "#ababab", "#9a9a9a")
 
 
@@ -37,11 +38,24 @@ class ChartSpec:
     level_labels: tuple[str, ...]
     company_label: str
     peer_label: str
+    #: On a repeat check: the earlier check's scores, and how the legend names them.
+    earlier: tuple[float | None, ...] = ()
+    earlier_label: str = ""
 
     @property
     def key(self) -> str:
         """The hash of everything the chart shows (and of the drawing code's version)."""
         return spec_key(CHART_VERSION, self)
+
+    @property
+    def has_earlier(self) -> bool:
+        """Whether the earlier check's scores are shown."""
+        return any(value is not None for value in self.earlier)
+
+    @property
+    def legend_space(self) -> float:
+        """Inches added below the chart for a legend of three lines."""
+        return 0.3 if self.has_peers and self.has_earlier else 0.0
 
     @property
     def has_peers(self) -> bool:
@@ -56,8 +70,10 @@ class ChartSpec:
 def _radar(spec: ChartSpec) -> Figure:
     """A radar on plain axes (polar axes cost twice the time for the same picture)."""
     count = len(spec.labels)
-    figure = Figure(figsize=(6.6, 6.0))
-    axes = figure.add_axes((0.0, 0.1, 1.0, 0.88))
+    extra = spec.legend_space
+    height = 6.0 + extra
+    figure = Figure(figsize=(6.6, height))
+    axes = figure.add_axes((0.0, (0.6 + extra) / height, 1.0, 5.28 / height))
     axes.set_aspect("equal")
     axes.axis("off")
     axes.set_xlim(-1.62, 1.62)
@@ -98,8 +114,36 @@ def _radar(spec: ChartSpec) -> Figure:
             markersize=5,
             label=spec.peer_label,
         )
-    figure.legend(loc="lower center", ncols=2, frameon=False)
+    if spec.has_earlier:
+        _polygon(
+            axes,
+            angles,
+            spec.earlier,
+            color=EARLIER,
+            linewidth=1.4,
+            linestyle=(0, (1, 2)),
+            marker="D",
+            markersize=5,
+            markerfacecolor="white",
+            label=spec.earlier_label,
+        )
+    _legend(figure, axes, spec)
     return figure
+
+
+def _legend(figure: Figure, axes: Axes, spec: ChartSpec) -> None:
+    """The legend below the chart: the company, the peers, the earlier check, in that order; on
+    two columns for two entries, else one entry per line."""
+    handles = dict(zip(*reversed(axes.get_legend_handles_labels()), strict=True))
+    order = [spec.company_label, spec.peer_label, spec.earlier_label]
+    labels = [label for label in order if label and label in handles]
+    figure.legend(
+        [handles[label] for label in labels],
+        labels,
+        loc="lower center",
+        ncols=2 if len(labels) <= 2 else 1,
+        frameon=False,
+    )
 
 
 def _polygon(
@@ -141,9 +185,12 @@ def _values(axes: Axes, positions: list[float], values: list[float], *, bold: bo
 
 def _bars(spec: ChartSpec) -> Figure:
     count = len(spec.labels)
-    height = 0.5 * count + 1.4
+    extra = spec.legend_space
+    height = 0.5 * count + 1.4 + extra
     figure = Figure(figsize=(6.6, height))
-    figure.subplots_adjust(left=0.36, right=0.96, top=1 - 0.35 / height, bottom=0.95 / height)
+    figure.subplots_adjust(
+        left=0.36, right=0.96, top=1 - 0.35 / height, bottom=(0.95 + extra) / height
+    )
     axes = figure.add_subplot()
     edges = [*spec.level_starts, 100]
     for index, (start, end) in enumerate(pairwise(edges)):
@@ -168,6 +215,19 @@ def _bars(spec: ChartSpec) -> Figure:
         label=spec.company_label,
     )
     _values(axes, company, spec.scores, bold=True)
+    if spec.has_earlier:
+        known = [(p, e) for p, e in zip(company, spec.earlier, strict=True) if e is not None]
+        axes.scatter(
+            [value for _, value in known],
+            [position for position, _ in known],
+            marker="D",
+            s=36,
+            facecolor="white",
+            edgecolor=EARLIER,
+            linewidth=1.4,
+            zorder=4,
+            label=spec.earlier_label,
+        )
     if spec.has_peers:
         known = [
             (p + 0.2, peer)
@@ -191,5 +251,5 @@ def _bars(spec: ChartSpec) -> Figure:
     axes.set_xticks(range(0, 101, 10))
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    figure.legend(loc="lower center", ncols=2, frameon=False)
+    _legend(figure, axes, spec)
     return figure

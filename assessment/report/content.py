@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..advisor.models import ActionItem
 from ..extensions import db
-from ..kernel.assessments import earlier_scores, questionnaire_of, score
+from ..kernel.assessments import earlier_result, questionnaire_of, score
 from ..kernel.models import Assessment
 from ..kernel.peers import MIN_GROUP
 from ..questionnaire import Dimension, Level, Questionnaire, Recommendation
@@ -73,11 +73,20 @@ class Report:
     previous_date: datetime | None
     #: The advisor's action items, when the advisor chose to show them in the report.
     advisor_actions: tuple[str, ...] = ()
+    #: The earlier check's overall score, on a repeat check.
+    previous_overall: float | None = None
 
     @property
     def overall_shown(self) -> int | None:
         """The overall score as a whole number."""
         return display_score(self.result.overall) if self.result.overall is not None else None
+
+    @property
+    def overall_change(self) -> int | None:
+        """The change of the overall score against the earlier check, in shown points."""
+        if self.overall_shown is None or self.previous_overall is None:
+            return None
+        return self.overall_shown - display_score(Fraction(self.previous_overall))
 
     @property
     def assessed_rows(self) -> tuple[DimensionRow, ...]:
@@ -95,6 +104,7 @@ class ReportInputs:
     previous: dict[str, float]
     previous_date: datetime | None
     advisor_actions: tuple[str, ...] = ()
+    previous_overall: float | None = None
 
     def key(self, language: str, fingerprint: str) -> str:
         """A hash that changes whenever anything the report shows would change."""
@@ -111,6 +121,7 @@ class ReportInputs:
             sorted(self.previous.items()),
             str(self.previous_date),
             list(self.advisor_actions),
+            self.previous_overall,
         ]
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -123,14 +134,15 @@ def report_inputs(
     A peer group is shown only with at least ``min_firms`` firms (never fewer than MIN_GROUP).
     """
     questionnaire = questionnaire_of(assessment)
-    previous, previous_date = earlier_scores(assessment)
+    earlier = earlier_result(assessment)
     return ReportInputs(
         assessment=assessment,
         questionnaire=questionnaire,
         benchmark=recent_benchmark(assessment, questionnaire.id, benchmark_max_age, min_firms),
-        previous=previous,
-        previous_date=previous_date,
+        previous=earlier.dimensions,
+        previous_date=earlier.submitted_at,
         advisor_actions=_advisor_actions(assessment),
+        previous_overall=earlier.overall,
     )
 
 
@@ -184,6 +196,7 @@ def build_report(inputs: ReportInputs) -> Report:
         benchmark=peers,
         previous_date=previous_date,
         advisor_actions=inputs.advisor_actions,
+        previous_overall=inputs.previous_overall if previous_date else None,
     )
 
 

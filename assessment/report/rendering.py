@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, render_template, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -49,6 +50,11 @@ def chart_specs(report: Report) -> dict[str, ChartSpec]:
         "company_label": _("Your company"),
         "peer_label": peer_label,
     }
+    if report.previous_date is not None:
+        common["earlier"] = tuple(row.previous for row in rows)
+        common["earlier_label"] = _(
+            "Your check of %(date)s", date=format_date(report.previous_date, "medium")
+        )
     kinds = CHART_KINDS if len(rows) >= 3 else ("bars",)
     return {kind: ChartSpec(kind=kind, **common) for kind in kinds}
 

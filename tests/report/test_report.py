@@ -6,12 +6,15 @@ import io
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from pypdf import PdfReader
 
+from assessment.extensions import db
+from assessment.kernel.models import Assessment
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.advice import build_action_plan
 from assessment.questionnaire.matching import CompanyProfile, match_partners
@@ -284,6 +287,24 @@ def test_repeated_check_shows_the_change(
     html = text(again.client.get(again.url("/report")))
     assert "Veränderung seit" in html
     assert re.search(r"<td>[+-]\d+</td>", html)
+    with report_app.app_context():
+        earlier = db.session.scalars(
+            db.select(Assessment).order_by(Assessment.id).filter_by(status="submitted")
+        ).all()
+        before, after = (display_score(Fraction(c.overall_score)) for c in earlier[-2:])
+        date = earlier[-2].submitted_at
+    change = after - before
+    headline = re.search(r'<p class="score-change">(.*?)</p>', html, re.S)
+    assert headline, "the overall change is in the headline"
+    words = " ".join(headline[1].split())
+    if change:
+        assert words.startswith(f"{change:+d} Punkte seit Ihrem Check vom ")
+    else:
+        assert words.startswith("Unverändert seit Ihrem Check vom ")
+    assert str(date.year) in words
+    for source in re.findall(r'<img src="(charts/\w+\.svg\?v=\w+)"', html):
+        svg = again.client.get(again.url("/" + source)).get_data(as_text=True)
+        assert "Ihr Check vom" in svg, f"{source} shows the earlier check as a second series"
 
 
 @pytest.mark.parametrize("peers", [0, 4])
