@@ -15,7 +15,7 @@ from ..extensions import db
 from ..kernel.assessments import earlier_result, questionnaire_of, score
 from ..kernel.models import Assessment
 from ..kernel.peers import MIN_GROUP
-from ..questionnaire import Dimension, Level, Questionnaire, Recommendation
+from ..questionnaire import Dimension, Level, Questionnaire, Recommendation, Text
 from ..questionnaire.advice import (
     MatchedRecommendation,
     Priority,
@@ -28,6 +28,8 @@ from ..questionnaire.scoring import AssessmentResult, display_score
 from .benchmark import Benchmark, recent_benchmark
 
 TOP = 3
+#: A partner's sentence of why names this many topics and dimensions, and counts the rest.
+WHY_NAMES = 3
 #: The report names this many partners at most, the most relevant first.
 MAX_PARTNERS = 6
 
@@ -57,6 +59,34 @@ class DimensionRow:
 
 
 @dataclass(frozen=True)
+class PartnerRow:
+    """A partner in the report, with why in a few words: the topics it helps with and the
+    firm's topics it helps in, each said once, the most urgent first."""
+
+    match: PartnerMatch
+    topics: tuple[Text, ...]
+    dimensions: tuple[Dimension, ...]
+
+    @property
+    def first_topics(self) -> tuple[Text, ...]:
+        """The topics the sentence names; the others are counted."""
+        return self.topics[:WHY_NAMES]
+
+    @property
+    def first_dimensions(self) -> tuple[Dimension, ...]:
+        """The dimensions the sentence names; the others are counted."""
+        return self.dimensions[:WHY_NAMES]
+
+
+@dataclass(frozen=True)
+class PartnerGroup:
+    """The report's partners of one kind (public institution, chamber, provider, ...)."""
+
+    kind: str
+    rows: tuple[PartnerRow, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     """The content of one assessment's report."""
 
@@ -75,6 +105,8 @@ class Report:
     advisor_actions: tuple[str, ...] = ()
     #: The earlier check's overall score, on a repeat check.
     previous_overall: float | None = None
+    #: The partners shown, grouped by kind, each with why.
+    partner_groups: tuple[PartnerGroup, ...] = ()
 
     @property
     def overall_shown(self) -> int | None:
@@ -193,6 +225,7 @@ def build_report(inputs: ReportInputs) -> Report:
         action_plan=tuple(matched),
         partners=tuple(partners[:MAX_PARTNERS]),
         more_partners=max(0, len(partners) - MAX_PARTNERS),
+        partner_groups=group_partners(partners[:MAX_PARTNERS], rank_priorities(result)),
         benchmark=peers,
         previous_date=previous_date,
         advisor_actions=inputs.advisor_actions,
@@ -203,3 +236,19 @@ def build_report(inputs: ReportInputs) -> Report:
 def rank_partners(matches: list[PartnerMatch]) -> list[PartnerMatch]:
     """Partners who help with more of the called-for topics first; ties keep the plan's order."""
     return sorted(matches, key=lambda match: -len(match.topics))
+
+
+def group_partners(
+    matches: list[PartnerMatch], priorities: list[Priority]
+) -> tuple[PartnerGroup, ...]:
+    """The partners grouped by kind (in the order of the most relevant of each kind), each with
+    its topics and the firm's dimensions it helps in, the most urgent dimension first."""
+    rank = {priority.dimension.id: position for position, priority in enumerate(priorities)}
+    groups: dict[str, list[PartnerRow]] = {}
+    for match in matches:
+        reasons = sorted(match.reasons, key=lambda r: rank.get(r.match.dimension.id, len(rank)))
+        topics = {reason.topic: reason.topic_label for reason in reasons}
+        dimensions = {reason.match.dimension.id: reason.match.dimension for reason in reasons}
+        row = PartnerRow(match, tuple(topics.values()), tuple(dimensions.values()))
+        groups.setdefault(match.partner.kind, []).append(row)
+    return tuple(PartnerGroup(kind, tuple(rows)) for kind, rows in groups.items())

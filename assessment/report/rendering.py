@@ -3,13 +3,14 @@ the advisors' review alike; the routes are in views.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from babel.lists import format_list
 from flask import Flask, Response, abort, current_app, render_template, request
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -146,6 +147,11 @@ def shown(score: Any) -> int:
 def effort_name(effort: str) -> str:
     """An effort in words."""
     return {"low": _("low"), "medium": _("medium"), "high": _("high")}[effort]
+
+
+def spoken_list(items: Iterable[str]) -> str:
+    """Words joined as the current language joins a list ("A, B und C")."""
+    return format_list(list(items), locale=str(get_locale() or "de"))
 
 
 def time_frame_name(time_frame: str) -> str:

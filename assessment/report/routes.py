@@ -11,6 +11,7 @@ from .rendering import (
     partner_kind_name,
     report_fingerprint,
     shown,
+    spoken_list,
     time_frame_name,
 )
 
@@ -30,4 +31,5 @@ def init_app(app: Flask) -> None:
         effort_name=effort_name,
         partner_kind_name=partner_kind_name,
         time_frame_name=time_frame_name,
+        spoken_list=spoken_list,
     )

@@ -17,7 +17,7 @@ from assessment.extensions import db
 from assessment.kernel.models import Assessment
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.advice import build_action_plan
-from assessment.questionnaire.matching import CompanyProfile, match_partners
+from assessment.questionnaire.matching import CompanyProfile, PartnerMatch, match_partners
 from assessment.questionnaire.scoring import display_score, read_answers, score_assessment
 from assessment.report import rendering
 from assessment.report.content import MAX_PARTNERS, rank_partners
@@ -72,11 +72,21 @@ def test_report_shows_advice_plan_and_partners(
     assert len(matched) > MAX_PARTNERS, "the sample firm has more partners than the report names"
     assert f"{len(matched) - MAX_PARTNERS} weitere Partner" in html
     for match in matched[MAX_PARTNERS:]:
-        assert f"<h3>{match.partner.name.get('de')}</h3>".replace("&", "&amp;") not in html
-    for match in matched[:MAX_PARTNERS]:
-        assert match.partner.name.get("de").replace("&", "&amp;") in html
-        for reason in match.reasons:
-            assert reason.describe("de").replace("&", "&amp;").replace("->", "-&gt;") in html
+        assert match.partner.name.get("de").replace("&", "&amp;") not in html
+    sentences = re.findall(r'<h4>(.*?)</h4>.*?<p class="partner-why">(.*?)</p>', html, re.S)
+    assert len(sentences) == MAX_PARTNERS
+    for match, (name, why) in zip(by_kind(matched[:MAX_PARTNERS]), sentences, strict=True):
+        assert name == match.partner.name.get("de").replace("&", "&amp;")
+        assert why.startswith("Hilft bei ") and THEMES in why
+        helps, themes = why.removeprefix("Hilft bei ").split(THEMES)
+        topics = list(dict.fromkeys(reason.topic_label.get("de") for reason in match.reasons))
+        titles = list(dict.fromkeys(r.match.dimension.title.get("de") for r in match.reasons))
+        for names, said, more in ((topics, helps, "weiteren Them"), (titles, themes, "weiteren")):
+            named = [name for name in names if name.replace("&", "&amp;") in said]
+            assert len(named) == min(3, len(names)), (names, said)
+            assert all(said.count(name.replace("&", "&amp;")) == 1 for name in named), said
+            if len(names) > 3:
+                assert f"{len(names) - 3} {more}" in said, said
 
 
 def test_recommendations_show_time_frame_benefit_and_sources(
@@ -95,6 +105,15 @@ def test_recommendations_show_time_frame_benefit_and_sources(
             assert f"Nutzen: {recommendation.benefit.get('de')}" in html
         for source in recommendation.sources:
             assert f'<a href="{source.url}">{source.title.get("de")}</a>' in html
+
+
+THEMES = " \N{EN DASH} zu Ihren Themen "
+
+
+def by_kind(matches: list[PartnerMatch]) -> list[PartnerMatch]:
+    """Partners grouped by kind, the kinds in the order of their first partner."""
+    kinds = dict.fromkeys(match.partner.kind for match in matches)
+    return [match for kind in kinds for match in matches if match.partner.kind == kind]
 
 
 def test_partners_filtered_by_region_size_and_sector(
