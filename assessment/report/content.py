@@ -24,12 +24,19 @@ from ..questionnaire.advice import (
     rank_strengths,
 )
 from ..questionnaire.matching import CompanyProfile, PartnerMatch, match_partners
+from ..questionnaire.models import TIME_FRAMES
 from ..questionnaire.scoring import AssessmentResult, display_score
 from .benchmark import Benchmark, recent_benchmark
 
 TOP = 3
 #: A partner's sentence of why names this many topics and dimensions, and counts the rest.
 WHY_NAMES = 3
+#: The summary names this many steps per priority.
+SUMMARY_STEPS = 2
+#: The action plan shows this many steps in full; the rest are listed by title.
+PLAN_SHOWN = 10
+#: A step's time frame when its recommendation gives none: from its effort.
+TIME_FRAME_OF_EFFORT = {"low": "weeks", "medium": "months", "high": "year"}
 #: The report names this many partners at most, the most relevant first.
 MAX_PARTNERS = 6
 
@@ -87,6 +94,24 @@ class PartnerGroup:
 
 
 @dataclass(frozen=True)
+class SummaryPriority:
+    """One of the summary's priorities: the dimension, its most useful steps, whom to ask."""
+
+    priority: Priority
+    level: Level | None
+    steps: tuple[MatchedRecommendation, ...]
+    partner: PartnerMatch | None
+
+
+@dataclass(frozen=True)
+class PlanGroup:
+    """The action plan's steps of one time frame: days, weeks, months or year."""
+
+    time_frame: str
+    items: tuple[MatchedRecommendation, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     """The content of one assessment's report."""
 
@@ -107,6 +132,11 @@ class Report:
     previous_overall: float | None = None
     #: The partners shown, grouped by kind, each with why.
     partner_groups: tuple[PartnerGroup, ...] = ()
+    #: The summary's priorities, each with its steps and the partner to ask.
+    summary: tuple[SummaryPriority, ...] = ()
+    #: The first steps of the action plan by time frame, quick wins first; the others.
+    plan_groups: tuple[PlanGroup, ...] = ()
+    plan_more: tuple[MatchedRecommendation, ...] = ()
 
     @property
     def overall_shown(self) -> int | None:
@@ -215,17 +245,22 @@ def build_report(inputs: ReportInputs) -> Report:
         sector=assessment.sector, size=assessment.size, region=assessment.region
     )
     partners = rank_partners(match_partners(questionnaire.directory, matched, profile))
+    priorities = rank_priorities(result)[:TOP]
+    plan_groups, plan_more = group_plan(matched)
     return Report(
         assessment=assessment,
         questionnaire=questionnaire,
         result=result,
         rows=rows,
         strengths=tuple(row_of[d.dimension.id] for d in rank_strengths(result)[:TOP]),
-        priorities=tuple(rank_priorities(result)[:TOP]),
+        priorities=tuple(priorities),
         action_plan=tuple(matched),
         partners=tuple(partners[:MAX_PARTNERS]),
         more_partners=max(0, len(partners) - MAX_PARTNERS),
         partner_groups=group_partners(partners[:MAX_PARTNERS], rank_priorities(result)),
+        summary=tuple(summarise(priority, row_of, matched, partners) for priority in priorities),
+        plan_groups=plan_groups,
+        plan_more=plan_more,
         benchmark=peers,
         previous_date=previous_date,
         advisor_actions=inputs.advisor_actions,
@@ -252,3 +287,38 @@ def group_partners(
         row = PartnerRow(match, tuple(topics.values()), tuple(dimensions.values()))
         groups.setdefault(match.partner.kind, []).append(row)
     return tuple(PartnerGroup(kind, tuple(rows)) for kind, rows in groups.items())
+
+
+def summarise(
+    priority: Priority,
+    rows: dict[str, DimensionRow],
+    plan: list[MatchedRecommendation],
+    partners: list[PartnerMatch],
+) -> SummaryPriority:
+    """A priority with its first steps in the plan and the most relevant partner for it."""
+    dimension_id = priority.dimension.id
+    steps = [match for match in plan if match.dimension.id == dimension_id][:SUMMARY_STEPS]
+    helping = (
+        partner
+        for partner in partners
+        if any(reason.match.dimension.id == dimension_id for reason in partner.reasons)
+    )
+    return SummaryPriority(priority, rows[dimension_id].level, tuple(steps), next(helping, None))
+
+
+def time_frame_of(match: MatchedRecommendation) -> str:
+    """A step's time frame: its recommendation's, else one that fits its effort."""
+    recommendation = match.recommendation
+    return recommendation.time_frame or TIME_FRAME_OF_EFFORT[recommendation.effort]
+
+
+def group_plan(
+    plan: list[MatchedRecommendation],
+) -> tuple[tuple[PlanGroup, ...], tuple[MatchedRecommendation, ...]]:
+    """The first PLAN_SHOWN steps by time frame (shortest first), and the steps after them."""
+    shown = plan[:PLAN_SHOWN]
+    groups = (
+        PlanGroup(frame, tuple(m for m in shown if time_frame_of(m) == frame))
+        for frame in TIME_FRAMES
+    )
+    return tuple(group for group in groups if group.items), tuple(plan[PLAN_SHOWN:])

@@ -154,6 +154,16 @@ def spoken_list(items: Iterable[str]) -> str:
     return format_list(list(items), locale=str(get_locale() or "de"))
 
 
+def plan_heading(time_frame: str) -> str:
+    """The heading of the action plan's steps of one time frame."""
+    return {
+        "days": _("In the next days"),
+        "weeks": _("In the next weeks"),
+        "months": _("In the next months"),
+        "year": _("Within a year"),
+    }[time_frame]
+
+
 def time_frame_name(time_frame: str) -> str:
     """A recommendation's time frame in words."""
     return {

@@ -9,6 +9,7 @@ from . import views
 from .rendering import (
     effort_name,
     partner_kind_name,
+    plan_heading,
     report_fingerprint,
     shown,
     spoken_list,
@@ -32,4 +33,5 @@ def init_app(app: Flask) -> None:
         partner_kind_name=partner_kind_name,
         time_frame_name=time_frame_name,
         spoken_list=spoken_list,
+        plan_heading=plan_heading,
     )

@@ -465,7 +465,8 @@ def submit_review(page: Any, language: str, method: str) -> None:
 
 
 def assert_report(page: Any, language: str) -> tuple[str, str]:
-    """The report shows the company, the overall result, both charts and the PDF link.
+    """The report shows the company, first the summary with the overall result and the radar,
+    both charts and the PDF link.
 
     Returns the overall score and level as shown.
     """
@@ -484,7 +485,10 @@ def assert_report(page: Any, language: str) -> tuple[str, str]:
         for shift in (-0.5, 0.5)
     }
     assert level in rounded_from, f"level {level!r} for a score of {score}, not {rounded_from}"
-    charts = page.locator(".report-charts figure img")
+    first = page.locator("main section").first
+    expect(first).to_have_class(re.compile(r"\breport-summary\b"))
+    expect(first.locator("figure.chart-radar img")).to_have_count(1)
+    charts = page.locator("figure.chart img")
     expect(charts).to_have_count(2)
     for chart in charts.all():
         alt = chart.get_attribute("alt") or ""

@@ -16,7 +16,11 @@ from pypdf import PdfReader
 from assessment.extensions import db
 from assessment.kernel.models import Assessment
 from assessment.questionnaire import Questionnaire
-from assessment.questionnaire.advice import build_action_plan
+from assessment.questionnaire.advice import (
+    MatchedRecommendation,
+    build_action_plan,
+    rank_priorities,
+)
 from assessment.questionnaire.matching import CompanyProfile, PartnerMatch, match_partners
 from assessment.questionnaire.scoring import display_score, read_answers, score_assessment
 from assessment.report import rendering
@@ -63,11 +67,23 @@ def test_report_shows_advice_plan_and_partners(
     plan = build_action_plan(result)
     for section in ("Ihre Stärken", "Ihre wichtigsten Prioritäten", "Ihr Maßnahmenplan"):
         assert section in html
-    titles = re.findall(r'<ol class="action-plan">(.*?)</ol>', html, re.S)[0]
+    lists = "".join(re.findall(r'<ol class="action-plan"[^>]*>(.*?)</ol>', html, re.S))
     shown = [
-        re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<strong>(.*?)</strong>", titles, re.S)
+        re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<strong>(.*?)</strong>", lists, re.S)
     ]
-    assert shown == [m.recommendation.title.get("de").replace("&", "&amp;") for m in plan]
+    frames = ["days", "weeks", "months", "year"]
+    by_effort = {"low": "weeks", "medium": "months", "high": "year"}
+    first = sorted(
+        plan[:10],
+        key=lambda m: frames.index(
+            m.recommendation.time_frame or by_effort[m.recommendation.effort]
+        ),
+    )
+    assert len(plan) > 10, "the sample firm's plan is longer than the report shows in full"
+    assert shown == [title_of(m) for m in first], "ten steps in full, by time frame"
+    further = re.search(r'<p class="plan-more">Weitere Schritte: (.*?)</p>', html, re.S)
+    assert further, "the steps after the first ten are listed by title"
+    assert " ".join(further[1].split()) == "; ".join(title_of(m) for m in plan[10:]) + "."
     matched = rank_partners(match_partners(sample.directory, plan, CompanyProfile(**CRAFT_FIRM)))
     assert len(matched) > MAX_PARTNERS, "the sample firm has more partners than the report names"
     assert f"{len(matched) - MAX_PARTNERS} weitere Partner" in html
@@ -89,6 +105,40 @@ def test_report_shows_advice_plan_and_partners(
                 assert f"{len(names) - 3} {more}" in said, said
 
 
+def test_the_summary_comes_first(
+    submitted: Respondent, report_app: Flask, sample: Questionnaire
+) -> None:
+    """First the result at a glance: score and level, the radar, the three priorities each with
+    its first steps of the plan and a partner to ask, and the next step with the centre."""
+    html = text(submitted.client.get(submitted.url("/report")))
+    sections = re.findall(r'<section class="([^"]+)"', html)
+    assert sections[0] == "report-overall report-summary"
+    summary = re.search(r'<section class="report-overall report-summary".*?</section>', html, re.S)[
+        0
+    ]
+    result = engine_result(report_app, sample)
+    assert f'<span class="score-number">{display_score(result.overall)}</span>' in summary
+    assert 'class="chart chart-radar"' in summary
+    plan = build_action_plan(result)
+    items = re.findall(
+        r"<li>\s*<strong>(.*?)</strong>(.*?)</li>\s*(?=<li>\s*<strong>|</ol>)", summary, re.S
+    )
+    priorities = rank_priorities(result)[:3]
+    assert [title for title, _rest in items] == [p.dimension.title.get("de") for p in priorities]
+    partners = rank_partners(match_partners(sample.directory, plan, CompanyProfile(**CRAFT_FIRM)))
+    for priority, (_title, rest) in zip(priorities, items, strict=True):
+        steps = [m for m in plan if m.dimension.id == priority.dimension.id][:2]
+        assert steps, "each priority has a step"
+        for step in steps:
+            assert title_of(step) in rest
+        helper = next(
+            m for m in partners if priority.dimension in [r.match.dimension for r in m.reasons]
+        )
+        assert f"Ansprechpartner: {helper.partner.name.get('de')}".replace("&", "&amp;") in rest
+    assert "Ihr nächster Schritt" in summary
+    assert "check@dzm-kreis-soest.example" in summary
+
+
 def test_recommendations_show_time_frame_benefit_and_sources(
     submitted: Respondent, report_app: Flask, sample: Questionnaire
 ) -> None:
@@ -108,6 +158,11 @@ def test_recommendations_show_time_frame_benefit_and_sources(
 
 
 THEMES = " \N{EN DASH} zu Ihren Themen "
+
+
+def title_of(match: MatchedRecommendation) -> str:
+    """A step's title as the report shows it (escaped)."""
+    return match.recommendation.title.get("de").replace("&", "&amp;")
 
 
 def by_kind(matches: list[PartnerMatch]) -> list[PartnerMatch]:
