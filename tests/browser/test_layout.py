@@ -10,9 +10,11 @@ from assessment.questionnaire import load_questionnaire
 from assessment.questionnaire.questions import ScaleQuestion
 
 from ..conftest import SAMPLE
-from ..survey.helpers import Respondent
+from ..survey.helpers import Respondent, complete
 from .audit import DESKTOP, NARROW, PHONE, horizontal_overflow
 from .conftest import Site
+
+PROFILE = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
 
 
 def first_scale_step() -> tuple[int, ScaleQuestion]:
@@ -40,4 +42,26 @@ def test_a_five_point_scale_is_one_line(site: Site, page: Any, size: dict[str, i
     tops = {round(box["y"]) for box in boxes}
     assert len(tops) == 1, f"the points wrap onto {len(tops)} lines at {size['width']} px"
     assert all(box["x"] >= 0 and box["x"] + box["width"] <= size["width"] for box in boxes)
+    assert horizontal_overflow(page) == 0
+
+
+@pytest.mark.parametrize("size", [PHONE, NARROW, DESKTOP], ids=["phone", "320px", "desktop"])
+def test_the_results_table_fits_the_window(site: Site, page: Any, size: dict[str, int]) -> None:
+    """Every cell of the report's results table is inside the window, without scrolling: on a
+    phone each row stacks its cells, each named by its column."""
+    owner = Respondent(site.app.test_client())
+    owner.start()
+    complete(owner, site.app, load_questionnaire(SAMPLE), "Tischlerei Layout", PROFILE)
+    page.set_viewport_size(size)
+    page.goto(site.url + owner.url("/report"))
+    cells = page.locator("#results-table td")
+    assert cells.count() >= 2 * len(load_questionnaire(SAMPLE).dimensions)
+    for index in range(cells.count()):
+        box = cells.nth(index).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
+    scroller = page.locator(".table-scroll").first
+    assert scroller.evaluate("box => box.scrollWidth <= box.clientWidth"), "the table scrolls"
+    if size["width"] < 600:
+        label = cells.first.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert "Punkte" in label, label
     assert horizontal_overflow(page) == 0

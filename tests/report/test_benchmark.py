@@ -93,7 +93,7 @@ def test_report_names_the_group_and_its_size(submitted: Respondent, add_peer: Pe
         add_peer(score)
     html = text(submitted.client.get(submitted.url("/report")))
     assert "der Unternehmen derselben Branche und Größe: 6 Unternehmen" in html
-    medians = re.findall(r"<td>(\d+)</td>\s*</tr>", html)
+    medians = re.findall(r"<td[^>]*>(\d+)</td>\s*</tr>", html)
     assert medians and set(medians) == {"35"}
     chart = re.search(r'<img src="(charts/radar\.svg\?v=\w+)"', html).group(1)
     assert "(6 Unternehmen)" in submitted.client.get(submitted.url("/" + chart)).get_data(

@@ -105,7 +105,9 @@ def test_sample_questionnaire_every_step(
     assert f'<span class="score-number">{display_score(expected.overall)}</span>' in report
     for dimension in expected.assessed:
         title = dimension.dimension.title.get("de")
-        row = re.search(rf"<th scope=\"row\">{re.escape(title)}</th>\s*<td>(\d+)</td>", report)
+        row = re.search(
+            rf"<th scope=\"row\"[^>]*>{re.escape(title)}</th>\s*<td[^>]*>(\d+)</td>", report
+        )
         assert row and int(row.group(1)) == display_score(dimension.score), title
 
 
