@@ -92,7 +92,7 @@ def stored_chart(folder: Path, family: str, kind: str, version: str) -> tuple[by
 
 def wrap_label(label: str, width: int) -> str:
     """A label broken into lines of at most ``width`` characters."""
-    return "\n".join(textwrap.wrap(label, width)) or label
+    return "\n".join(textwrap.wrap(label, width, break_long_words=False)) or label
 
 
 def _file_name(family: str, kind: str, key: str) -> str:

@@ -19,9 +19,12 @@ from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
-CHART_VERSION = 4
+CHART_VERSION = 5
 PEER = "#303030"
 EARLIER = "#5f5f5f"  # the earlier check: mid grey, dotted, hollow diamonds
+#: The narrow variants' width: on a phone they are shown at about this size, so that 9 pt text
+#: stays at least 11 CSS pixels high.
+NARROW_WIDTH = 3.9
 BANDS = ("#f3f3f3", "#e2e2e2", "#cfcfcf", "#bdbdbd", "#ababab", "#9a9a9a")
 
 
@@ -62,22 +65,29 @@ class ChartSpec:
         """Whether any peer median is shown."""
         return any(peer is not None for peer in self.peers)
 
+    @property
+    def narrow(self) -> bool:
+        """Whether this is the variant for narrow screens (fewer words per line, larger text)."""
+        return self.kind.endswith("-narrow")
+
     def figure(self) -> Figure:
         """The chart, drawn."""
-        return _radar(self) if self.kind == "radar" else _bars(self)
+        return _radar(self) if self.kind.startswith("radar") else _bars(self)
 
 
 def _radar(spec: ChartSpec) -> Figure:
     """A radar on plain axes (polar axes cost twice the time for the same picture)."""
     count = len(spec.labels)
-    extra = spec.legend_space
-    height = 6.0 + extra
-    figure = Figure(figsize=(6.6, height))
-    axes = figure.add_axes((0.0, (0.6 + extra) / height, 1.0, 5.28 / height))
+    extra = spec.legend_space + (0.35 if spec.narrow and spec.has_peers else 0.0)
+    width, plot = (NARROW_WIDTH, 3.3) if spec.narrow else (6.6, 5.28)
+    height = plot + 0.72 + extra
+    figure = Figure(figsize=(width, height))
+    axes = figure.add_axes((0.0, (0.6 + extra) / height, 1.0, plot / height))
     axes.set_aspect("equal")
     axes.axis("off")
-    axes.set_xlim(-1.62, 1.62)
-    axes.set_ylim(-1.3, 1.25)
+    reach = 1.95 if spec.narrow else 1.62
+    axes.set_xlim(-reach, reach)
+    axes.set_ylim(-1.3 - (0.35 if spec.narrow else 0.0), 1.25 + (0.35 if spec.narrow else 0.0))
     angles = [math.pi / 2 - 2 * math.pi * index / count for index in range(count)]
 
     def at(radius: float, angle: float) -> tuple[float, float]:
@@ -85,12 +95,13 @@ def _radar(spec: ChartSpec) -> Figure:
 
     for ring in (*spec.level_starts[1:], 100):
         axes.add_patch(Circle((0, 0), ring / 100, fill=False, edgecolor="#888", linewidth=0.6))
-        axes.text(0.015, ring / 100 + 0.01, str(round(ring)), color="#444", va="bottom", fontsize=8)
+        axes.text(0.015, ring / 100 + 0.01, str(round(ring)), color="#444", va="bottom", fontsize=9)
     for angle, label in zip(angles, spec.labels, strict=True):
         axes.plot(*zip((0, 0), at(100, angle), strict=True), color="#888", linewidth=0.6)
         x, y = at(112, angle)
         align = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
-        axes.text(x, y, wrap_label(label, 18), ha=align, va="center", clip_on=False)
+        words = wrap_label(label, 13 if spec.narrow else 18)
+        axes.text(x, y, words, ha=align, va="center", clip_on=False)
     _polygon(
         axes,
         angles,
@@ -136,12 +147,14 @@ def _legend(figure: Figure, axes: Axes, spec: ChartSpec) -> None:
     two columns for two entries, else one entry per line."""
     handles = dict(zip(*reversed(axes.get_legend_handles_labels()), strict=True))
     order = [spec.company_label, spec.peer_label, spec.earlier_label]
+    if spec.narrow and not spec.kind.startswith("radar"):
+        order += list(spec.level_labels)
     labels = [label for label in order if label and label in handles]
     figure.legend(
         [handles[label] for label in labels],
         labels,
         loc="lower center",
-        ncols=2 if len(labels) <= 2 else 1,
+        ncols=2 if len(labels) <= 2 and not spec.narrow else 1,
         frameon=False,
     )
 
@@ -178,23 +191,34 @@ def _values(axes: Axes, positions: list[float], values: list[float], *, bold: bo
             ha="left",
             color="#111",
             fontweight="bold" if bold else "normal",
-            fontsize=9 if bold else 8,
+            fontsize=9,
             zorder=3,
         )
 
 
 def _bars(spec: ChartSpec) -> Figure:
     count = len(spec.labels)
-    extra = spec.legend_space
+    legend_lines = 1 + spec.has_peers + spec.has_earlier
+    lines = legend_lines + len(spec.level_labels)
+    extra = spec.legend_space if not spec.narrow else 0.19 * lines + 0.1
     height = 0.5 * count + 1.4 + extra
-    figure = Figure(figsize=(6.6, height))
+    figure = Figure(figsize=(NARROW_WIDTH if spec.narrow else 6.6, height))
     figure.subplots_adjust(
-        left=0.36, right=0.96, top=1 - 0.35 / height, bottom=(0.95 + extra) / height
+        left=0.44 if spec.narrow else 0.36,
+        right=0.94 if spec.narrow else 0.96,
+        top=1 - (0.15 if spec.narrow else 0.35) / height,
+        bottom=(0.95 + extra) / height,
     )
     axes = figure.add_subplot()
     edges = [*spec.level_starts, 100]
     for index, (start, end) in enumerate(pairwise(edges)):
-        axes.axvspan(start, end, color=BANDS[index % len(BANDS)], zorder=0, linewidth=0)
+        band = BANDS[index % len(BANDS)]
+        if spec.narrow:  # no room for the levels' names on the bands: the legend names them
+            axes.axvspan(
+                start, end, color=band, zorder=0, linewidth=0, label=spec.level_labels[index]
+            )
+            continue
+        axes.axvspan(start, end, color=band, zorder=0, linewidth=0)
         axes.text(
             (start + end) / 2,
             -0.75,
@@ -244,11 +268,14 @@ def _bars(spec: ChartSpec) -> Figure:
             zorder=2,
             label=spec.peer_label,
         )
-        _values(axes, [p for p, _ in known], [peer for _, peer in known], bold=False)
-    axes.set_yticks(positions, [wrap_label(label, 30) for label in spec.labels])
-    axes.set_ylim(count - 0.5, -1.1)
+        values = [peer for _, peer in known]
+        _values(axes, [p for p, _ in known], values, bold=False)
+    axes.set_yticks(
+        positions, [wrap_label(label, 16 if spec.narrow else 30) for label in spec.labels]
+    )
+    axes.set_ylim(count - 0.5, -0.6 if spec.narrow else -1.1)
     axes.set_xlim(0, 100)
-    axes.set_xticks(range(0, 101, 10))
+    axes.set_xticks(range(0, 101, 25 if spec.narrow else 10))
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     _legend(figure, axes, spec)

@@ -23,7 +23,7 @@ from .charts import CHART_VERSION, ChartSpec
 from .content import Report, ReportInputs, build_report, report_inputs
 from .pdf import pdf_filename, render_report_pdf
 
-CHART_KINDS = ("radar", "bars")
+CHART_KINDS = ("radar", "bars", "bars-narrow")
 
 
 def chart_specs(report: Report) -> dict[str, ChartSpec]:
@@ -56,7 +56,7 @@ def chart_specs(report: Report) -> dict[str, ChartSpec]:
         common["earlier_label"] = _(
             "Your check of %(date)s", date=format_date(report.previous_date, "medium")
         )
-    kinds = CHART_KINDS if len(rows) >= 3 else ("bars",)
+    kinds = CHART_KINDS if len(rows) >= 3 else ("bars", "bars-narrow")
     return {kind: ChartSpec(kind=kind, **common) for kind in kinds}
 
 
@@ -83,7 +83,8 @@ def render_body(content: Report, link: Callable[[str, str], str]) -> str:
     """The report's body as HTML; ``link(kind, version)`` gives the URL of each chart."""
     specs = chart_specs(content)
     for spec in specs.values():  # drawn now, so the browser's requests find them cached
-        chart_svg(spec, own_cache(content.assessment.id))
+        if not spec.narrow:  # drawn when a phone asks for them
+            chart_svg(spec, own_cache(content.assessment.id))
     charts = {kind: link(kind, spec.key[:16]) for kind, spec in specs.items()}
     return render_template(
         "report/_body.html", report=content, charts=charts, group_name=group_name
@@ -124,6 +125,7 @@ def pdf_response(inputs: ReportInputs, key: str) -> Response:
         charts = {
             kind: chart_svg(spec, own_cache(inputs.assessment.id))
             for kind, spec in chart_specs(content).items()
+            if not spec.narrow
         }
         return render_report_pdf(content, charts, group_name)
 

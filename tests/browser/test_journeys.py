@@ -488,7 +488,7 @@ def assert_report(page: Any, language: str) -> tuple[str, str]:
     first = page.locator("main section").first
     expect(first).to_have_class(re.compile(r"\breport-summary\b"))
     expect(first.locator("figure.chart-radar img")).to_have_count(1)
-    charts = page.locator("figure.chart img")
+    charts = page.locator("figure.chart img:visible")
     expect(charts).to_have_count(2)
     for chart in charts.all():
         alt = chart.get_attribute("alt") or ""

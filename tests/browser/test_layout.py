@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from assessment.questionnaire import load_questionnaire
 from assessment.questionnaire.questions import ScaleQuestion
@@ -65,3 +67,31 @@ def test_the_results_table_fits_the_window(site: Site, page: Any, size: dict[str
         label = cells.first.evaluate("cell => getComputedStyle(cell, '::before').content")
         assert "Punkte" in label, label
     assert horizontal_overflow(page) == 0
+
+
+#: The smallest chart text a reader should meet, in CSS pixels as rendered.
+SMALLEST_TEXT = 11
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_chart_text_is_readable(site: Site, page: Any, size: dict[str, int]) -> None:
+    """Every visible chart's smallest text is at least 11 CSS pixels as the page renders it: on a
+    phone the narrow variants take the place of the wide charts."""
+    owner = Respondent(site.app.test_client())
+    owner.start()
+    complete(owner, site.app, load_questionnaire(SAMPLE), "Tischlerei Diagramm", PROFILE)
+    page.set_viewport_size(size)
+    page.goto(site.url + owner.url("/report"))
+    charts = page.locator("figure.chart img:visible")
+    expect(charts).to_have_count(2)
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        expect(chart).to_have_js_property("complete", True)
+        source = chart.evaluate("img => img.currentSrc")
+        svg = page.request.get(source).text()
+        view_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg)[1])
+        smallest = min(float(points) for points in re.findall(r"font[^\"]*?([\d.]+)px", svg))
+        shown = chart.bounding_box()["width"]
+        rendered = smallest * shown / view_width
+        assert rendered >= SMALLEST_TEXT, f"{source}: text of {rendered:.1f} px at {size['width']}"

@@ -121,7 +121,7 @@ def test_the_summary_comes_first(
     ]
     result = engine_result(report_app, sample)
     assert f'<span class="score-number">{display_score(result.overall)}</span>' in summary
-    assert 'class="chart chart-radar"' in summary
+    assert 'class="chart chart-radar chart-wide-only"' in summary
     plan = build_action_plan(result)
     items = re.findall(
         r"<li>\s*<strong>(.*?)</strong>(.*?)</li>\s*(?=<li>\s*<strong>|</ol>)", summary, re.S
