@@ -106,7 +106,8 @@ def _fetcher(allowed: Path) -> Any:
 
 
 def pdf_filename(assessment: Assessment) -> str:
-    """E.g. digital-check-tischlerei-muster-2026-11-24.pdf (ASCII only)."""
+    """E.g. digital-check-tischlerei-muster-2026-11-24-nr-17.pdf (ASCII only): the company, the
+    date of submission and the check's number, which advisors see in their list."""
     parts = ["digital-check"]
     company = assessment.company_name
     if company:
@@ -119,4 +120,5 @@ def pdf_filename(assessment: Assessment) -> str:
     submitted = assessment.submitted_at
     if submitted is not None:
         parts.append(f"{submitted:%Y-%m-%d}")
+    parts.append(f"nr-{assessment.id}")
     return "-".join(parts) + ".pdf"

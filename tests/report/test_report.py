@@ -244,7 +244,8 @@ def test_pdf_holds_the_report(
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     filename = response.headers["Content-Disposition"]
     assert re.fullmatch(
-        r'attachment; filename="digital-check-tischlerei-mueller-soehne-\d{4}-\d{2}-\d{2}\.pdf"',
+        r'attachment; filename="digital-check-tischlerei-mueller-soehne-'
+        r'\d{4}-\d{2}-\d{2}-nr-\d+\.pdf"',
         filename,
     )
     reader = PdfReader(io.BytesIO(response.data))
@@ -268,6 +269,26 @@ def test_pdf_holds_the_report(
     assert "Tischlerei Müller & Söhne" in reader.metadata.title
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842), "A4"
+
+
+def test_pdf_pages_are_full_and_no_heading_ends_a_page(submitted: Respondent) -> None:
+    """Every page after the cover holds at least a fifth of a full page of text, and no page ends
+    with a heading (its text follows on the same page); the summary is the second page."""
+    require_pdf()
+    html = text(submitted.client.get(submitted.url("/report")))
+    headings = {
+        " ".join(re.sub(r"<[^>]+>", "", heading).split())
+        for heading in re.findall(r"<h[2-4][^>]*>(.*?)</h[2-4]>", html, re.S)
+    }
+    reader = PdfReader(io.BytesIO(submitted.client.get(submitted.url("/report.pdf")).data))
+    pages = [page.extract_text() for page in reader.pages]
+    assert "Gesamtergebnis" in pages[1] and "Ihr nächster Schritt" in pages[1]
+    full = max(len(page) for page in pages)
+    for number, page in enumerate(pages[1:], start=2):
+        assert len(page) >= full / 5, f"page {number} is nearly empty"
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        content = [line for line in lines if not re.search(r"\d+ / \d+$|^Tischlerei Müller", line)]
+        assert content[-1] not in headings, f"page {number} ends with the heading {content[-1]!r}"
 
 
 def test_repeated_pdf_download_is_served_unchanged(
