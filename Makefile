@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PO_FILES := $(wildcard assessment/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint format clean translations extract bench loadtest lock
+.PHONY: run test lint format clean translations extract bench loadtest lock screenshots
 
 run: $(STAMP) translations
 	$(BIN)/flask questionnaire check questionnaires/*.yaml
@@ -20,6 +20,11 @@ run: $(STAMP) translations
 test: $(STAMP) translations lint
 	$(BIN)/python -m pytest
 	DIGITALCHECK_TEST_DATABASE=postgresql $(BIN)/python -m pytest
+
+# Every page at 1280 and 390 px, and the sample firm's PDF page by page, as PNG files under
+# build/test-output/screenshots/ for a person to look at (the browser suite writes them too).
+screenshots: $(STAMP) translations
+	$(BIN)/python -m pytest tests/browser tests/report/test_report.py::test_pdf_pages_are_written_as_images
 
 translations: $(STAMP) $(MO_FILES)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
@@ -27,6 +28,7 @@ from assessment.report import rendering
 from assessment.report.content import MAX_PARTNERS, rank_partners
 from assessment.report.pdf import _fetcher, html_to_pdf
 
+from ..browser.audit import output_dir
 from ..conftest import SAMPLE_DIR, database_path, make_app, require_pdf
 from ..survey.conftest import stored
 from ..survey.helpers import Respondent, complete, csrf_token, text
@@ -289,6 +291,28 @@ def test_pdf_pages_are_full_and_no_heading_ends_a_page(submitted: Respondent) ->
         lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
         content = [line for line in lines if not re.search(r"\d+ / \d+$|^Tischlerei Müller", line)]
         assert content[-1] not in headings, f"page {number} ends with the heading {content[-1]!r}"
+
+
+def test_pdf_pages_are_written_as_images(submitted: Respondent) -> None:
+    """Each page of the sample firm's PDF is written as a PNG beside the browser screenshots,
+    for a person to look at (`make screenshots`)."""
+    require_pdf()
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:  # a failure in CI (tests/ci_plugin.py)
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    data = submitted.client.get(submitted.url("/report.pdf")).data
+    folder = output_dir() / "pdf"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    (folder / "report.pdf").write_bytes(data)
+    subprocess.run(
+        [pdftoppm, "-r", "60", "-png", str(folder / "report.pdf"), str(folder / "report-page")],
+        check=True,
+        timeout=300,
+    )
+    images = sorted(folder.glob("report-page-*.png"))
+    assert len(images) == len(PdfReader(io.BytesIO(data)).pages)
+    assert all(image.stat().st_size > 1000 for image in images)
 
 
 def test_repeated_pdf_download_is_served_unchanged(
