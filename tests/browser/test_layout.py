@@ -47,15 +47,20 @@ def test_a_five_point_scale_is_one_line(site: Site, page: Any, size: dict[str, i
     assert horizontal_overflow(page) == 0
 
 
+def open_report(site: Site, page: Any, size: dict[str, int], company: str) -> None:
+    """Submit the sample check for a craft firm, then open its report at this window size."""
+    owner = Respondent(site.app.test_client())
+    owner.start()
+    complete(owner, site.app, load_questionnaire(SAMPLE), company, PROFILE)
+    page.set_viewport_size(size)
+    page.goto(site.url + owner.url("/report"))
+
+
 @pytest.mark.parametrize("size", [PHONE, NARROW, DESKTOP], ids=["phone", "320px", "desktop"])
 def test_the_results_table_fits_the_window(site: Site, page: Any, size: dict[str, int]) -> None:
     """Every cell of the report's results table is inside the window, without scrolling: on a
     phone each row stacks its cells, each named by its column."""
-    owner = Respondent(site.app.test_client())
-    owner.start()
-    complete(owner, site.app, load_questionnaire(SAMPLE), "Tischlerei Layout", PROFILE)
-    page.set_viewport_size(size)
-    page.goto(site.url + owner.url("/report"))
+    open_report(site, page, size, "Tischlerei Layout")
     cells = page.locator("#results-table td")
     assert cells.count() >= 2 * len(load_questionnaire(SAMPLE).dimensions)
     for index in range(cells.count()):
@@ -77,11 +82,7 @@ SMALLEST_TEXT = 11
 def test_chart_text_is_readable(site: Site, page: Any, size: dict[str, int]) -> None:
     """Every visible chart's smallest text is at least 11 CSS pixels as the page renders it: on a
     phone the narrow variants take the place of the wide charts."""
-    owner = Respondent(site.app.test_client())
-    owner.start()
-    complete(owner, site.app, load_questionnaire(SAMPLE), "Tischlerei Diagramm", PROFILE)
-    page.set_viewport_size(size)
-    page.goto(site.url + owner.url("/report"))
+    open_report(site, page, size, "Tischlerei Diagramm")
     charts = page.locator("figure.chart img:visible")
     expect(charts).to_have_count(2)
     for index in range(charts.count()):
