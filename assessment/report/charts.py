@@ -19,7 +19,7 @@ from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
-CHART_VERSION = 5
+CHART_VERSION = 6
 PEER = "#303030"
 EARLIER = "#5f5f5f"  # the earlier check: mid grey, dotted, hollow diamonds
 #: The narrow variants' width: on a phone they are shown at about this size, so that 9 pt text
@@ -198,16 +198,21 @@ def _values(axes: Axes, positions: list[float], values: list[float], *, bold: bo
 
 def _bars(spec: ChartSpec) -> Figure:
     count = len(spec.labels)
-    legend_lines = 1 + spec.has_peers + spec.has_earlier
-    lines = legend_lines + len(spec.level_labels)
-    extra = spec.legend_space if not spec.narrow else 0.19 * lines + 0.1
-    height = 0.5 * count + 1.4 + extra
+    ticks = [wrap_label(label, 16 if spec.narrow else 30) for label in spec.labels]
+    # A row is as tall as its longest label needs (9 pt lines), at least half an inch.
+    pitch = max(0.5, 0.16 * max(tick.count("\n") + 1 for tick in ticks) + 0.08)
+    if spec.narrow:  # the legend names the series and the levels, one per line
+        legend_lines = 1 + spec.has_peers + spec.has_earlier + len(spec.level_labels)
+        extra, bottom = 0.19 * legend_lines + 0.1, 0.5
+    else:
+        extra, bottom = spec.legend_space, 0.95
+    height = pitch * count + 1.4 + extra
     figure = Figure(figsize=(NARROW_WIDTH if spec.narrow else 6.6, height))
     figure.subplots_adjust(
         left=0.44 if spec.narrow else 0.36,
         right=0.94 if spec.narrow else 0.96,
         top=1 - (0.15 if spec.narrow else 0.35) / height,
-        bottom=(0.95 + extra) / height,
+        bottom=(bottom + extra) / height,
     )
     axes = figure.add_subplot()
     edges = [*spec.level_starts, 100]
@@ -270,9 +275,7 @@ def _bars(spec: ChartSpec) -> Figure:
         )
         values = [peer for _, peer in known]
         _values(axes, [p for p, _ in known], values, bold=False)
-    axes.set_yticks(
-        positions, [wrap_label(label, 16 if spec.narrow else 30) for label in spec.labels]
-    )
+    axes.set_yticks(positions, ticks)
     axes.set_ylim(count - 0.5, -0.6 if spec.narrow else -1.1)
     axes.set_xlim(0, 100)
     axes.set_xticks(range(0, 101, 25 if spec.narrow else 10))

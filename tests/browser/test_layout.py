@@ -81,10 +81,10 @@ SMALLEST_TEXT = 11
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_chart_text_is_readable(site: Site, page: Any, size: dict[str, int]) -> None:
     """Every visible chart's smallest text is at least 11 CSS pixels as the page renders it: on a
-    phone the narrow variants take the place of the wide charts."""
+    phone one narrow bar chart takes the place of the two wide charts."""
     open_report(site, page, size, "Tischlerei Diagramm")
     charts = page.locator("figure.chart img:visible")
-    expect(charts).to_have_count(2)
+    expect(charts).to_have_count(1 if size is PHONE else 2)
     for index in range(charts.count()):
         chart = charts.nth(index)
         chart.scroll_into_view_if_needed()
