@@ -65,7 +65,11 @@ def first_open_step(
     """The first page with a required question still unanswered; None when all are answered."""
     if not profile_saved:
         return 0
-    visible = visible_answers(questionnaire, answers)
+    return _first_open(questionnaire, visible_answers(questionnaire, answers))
+
+
+def _first_open(questionnaire: Questionnaire, visible: Mapping[str, Any]) -> int | None:
+    """The first page with a required question unanswered, given the visible answers."""
     for step in steps(questionnaire):
         for question in step.questions:
             if is_missing(question, visible, questionnaire):
@@ -116,9 +120,9 @@ def step_states(
     """Every page with its state. A page is done when every page up to it has its required
     answers; it may be opened when the owner has reached it (saved it, or a later one)."""
     pages = steps(questionnaire)
-    first_open = first_open_step(questionnaire, answers, profile_saved)
-    complete_until = len(pages) if first_open is None else first_open
     visible = visible_answers(questionnaire, answers)
+    first_open = _first_open(questionnaire, visible) if profile_saved else 0
+    complete_until = len(pages) if first_open is None else first_open
     answered = [page.number for page in pages if any(q.id in visible for q in page.questions)]
     reached = max([current, min(complete_until, len(pages) - 1), *answered])
     states = []

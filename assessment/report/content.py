@@ -120,7 +120,6 @@ class Report:
     result: AssessmentResult
     rows: tuple[DimensionRow, ...]
     strengths: tuple[DimensionRow, ...]
-    priorities: tuple[Priority, ...]
     action_plan: tuple[MatchedRecommendation, ...]
     partners: tuple[PartnerMatch, ...]
     more_partners: int
@@ -245,7 +244,7 @@ def build_report(inputs: ReportInputs) -> Report:
         sector=assessment.sector, size=assessment.size, region=assessment.region
     )
     partners = rank_partners(match_partners(questionnaire.directory, matched, profile))
-    priorities = rank_priorities(result)[:TOP]
+    ranked = rank_priorities(result)
     plan_groups, plan_more = group_plan(matched)
     return Report(
         assessment=assessment,
@@ -253,12 +252,11 @@ def build_report(inputs: ReportInputs) -> Report:
         result=result,
         rows=rows,
         strengths=tuple(row_of[d.dimension.id] for d in rank_strengths(result)[:TOP]),
-        priorities=tuple(priorities),
         action_plan=tuple(matched),
         partners=tuple(partners[:MAX_PARTNERS]),
         more_partners=max(0, len(partners) - MAX_PARTNERS),
-        partner_groups=group_partners(partners[:MAX_PARTNERS], rank_priorities(result)),
-        summary=tuple(summarise(priority, row_of, matched, partners) for priority in priorities),
+        partner_groups=group_partners(partners[:MAX_PARTNERS], ranked),
+        summary=tuple(summarise(priority, row_of, matched, partners) for priority in ranked[:TOP]),
         plan_groups=plan_groups,
         plan_more=plan_more,
         benchmark=peers,
