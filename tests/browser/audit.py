@@ -67,14 +67,19 @@ def screenshot(page: Any, name: str) -> None:
 
 
 def findings(page: Any, name: str, *, screenshots: bool = True) -> list[str]:
-    """What is wrong with the page as it is: axe violations, no reflow at 320 px or 200 % zoom.
+    """What is wrong with the page as it is: axe violations, no reflow at 390 px (a phone), 320 px
+    or 200 % zoom.
 
     Screenshots of it are written as well, unless not ``screenshots``.
     """
     page.wait_for_load_state("load")  # the styles, images and scripts of the page are in
     page.set_viewport_size(DESKTOP)
     found = [f"{name}: {violation}" for violation in axe_violations(page)]
-    for label, size in (("320 CSS pixels", NARROW), ("200 % zoom", ZOOMED)):
+    for label, size in (
+        ("390 CSS pixels", PHONE),
+        ("320 CSS pixels", NARROW),
+        ("200 % zoom", ZOOMED),
+    ):
         page.set_viewport_size(size)
         overflow = horizontal_overflow(page)
         if overflow > 0:
@@ -88,7 +93,7 @@ def findings(page: Any, name: str, *, screenshots: bool = True) -> list[str]:
 
 
 def audit(page: Any, name: str) -> None:
-    """The page has no axe violation and reflows at 320 px and 200 % zoom; screenshots."""
+    """The page has no axe violation and reflows at 390 px, 320 px and 200 % zoom; screenshots."""
     found = findings(page, name)
     assert not found, "\n".join(found)
 

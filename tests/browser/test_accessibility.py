@@ -1,5 +1,5 @@
-"""Every page in both languages: no axe-core violation of WCAG 2.1 AA, reflow at 320 CSS pixels
-and at 200 % zoom, and screenshots at desktop and phone width (see audit.py)."""
+"""Every page in both languages: no axe-core violation of WCAG 2.1 AA, reflow at 390 and 320 CSS
+pixels and at 200 % zoom, and screenshots at desktop and phone width (see audit.py)."""
 
 from __future__ import annotations
 

@@ -19,32 +19,53 @@ from .conftest import Site
 PROFILE = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
 
 
-def first_scale_step() -> tuple[int, ScaleQuestion]:
-    """The number of the first step with a scale question, and that question."""
+def scale_step(points: int) -> tuple[int, ScaleQuestion]:
+    """The number of the first step with a scale of this many points, and that question."""
     questionnaire = load_questionnaire(SAMPLE)
     for number, dimension in enumerate(questionnaire.dimensions, start=1):
         for question in dimension.questions:
-            if isinstance(question, ScaleQuestion):
+            if isinstance(question, ScaleQuestion) and len(question.points) == points:
                 return number, question
-    raise AssertionError("the sample has no scale question")
+    raise AssertionError(f"the sample has no scale of {points} points")
+
+
+def scale_boxes(site: Site, page: Any, size: dict[str, int], points: int) -> list[dict[str, float]]:
+    """Where the points of the first scale of this many points sit, at this window size."""
+    owner = Respondent(site.app.test_client())
+    owner.start()
+    number, question = scale_step(points)
+    page.set_viewport_size(size)
+    page.goto(site.url + owner.url(f"/step/{number}"))
+    scale = page.locator(f'.scale:has(input[name="{question.id}"])')
+    found = scale.locator(".scale-point")
+    boxes = [found.nth(index).bounding_box() for index in range(found.count())]
+    assert len(boxes) == points
+    assert all(box["x"] >= 0 and box["x"] + box["width"] <= size["width"] for box in boxes)
+    assert horizontal_overflow(page) == 0
+    return boxes
 
 
 @pytest.mark.parametrize("size", [PHONE, NARROW, DESKTOP], ids=["phone", "320px", "desktop"])
 def test_a_five_point_scale_is_one_line(site: Site, page: Any, size: dict[str, int]) -> None:
     """Every point of a 1-5 scale sits on one line inside the window, labels included."""
-    owner = Respondent(site.app.test_client())
-    owner.start()
-    number, question = first_scale_step()
-    assert len(question.points) == 5
-    page.set_viewport_size(size)
-    page.goto(site.url + owner.url(f"/step/{number}"))
-    points = page.locator(".scale").first.locator(".scale-point")
-    boxes = [points.nth(index).bounding_box() for index in range(points.count())]
-    assert len(boxes) == 5
+    boxes = scale_boxes(site, page, size, 5)
     tops = {round(box["y"]) for box in boxes}
     assert len(tops) == 1, f"the points wrap onto {len(tops)} lines at {size['width']} px"
-    assert all(box["x"] >= 0 and box["x"] + box["width"] <= size["width"] for box in boxes)
-    assert horizontal_overflow(page) == 0
+
+
+@pytest.mark.parametrize("size", [PHONE, NARROW, DESKTOP], ids=["phone", "320px", "desktop"])
+def test_an_eleven_point_scale_is_one_line_or_one_column(
+    site: Site, page: Any, size: dict[str, int]
+) -> None:
+    """A 0-10 scale is one line on a desktop; on a phone, where eleven points do not fit side by
+    side, it is one column of points, top to bottom in order, never a few points per row."""
+    boxes = scale_boxes(site, page, size, 11)
+    tops = [round(box["y"]) for box in boxes]
+    if size is DESKTOP:
+        assert len(set(tops)) == 1, f"the points wrap onto {len(set(tops))} lines"
+        return
+    assert tops == sorted(tops) and len(set(tops)) == 11, f"not one point per row: {tops}"
+    assert len({round(box["x"]) for box in boxes}) == 1, "the points do not line up"
 
 
 def open_report(site: Site, page: Any, size: dict[str, int], company: str) -> None:
