@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import catalogue, centre, errors, i18n, migrating, security, views
+from . import catalogue, centre, errors, i18n, mail, migrating, security, views
 from .advisor import routes as advisor_routes
 from .config import config_from_env
 from .extensions import csrf, db
@@ -49,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     centre.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    mail.init_app(app)
     views.init_app(app)
     # the wings, each with every route it serves listed in its routes.py
     survey_routes.init_app(app)

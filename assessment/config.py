@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "production")
+#: How the connection to the mail server is secured: STARTTLS, TLS from the start, or not.
+MAIL_SECURITY = ("starttls", "tls", "none")
 #: The argon2 cost profile of advisor passwords (tests choose a cheaper one).
 HASH_PROFILE = "default"
 # Refused in production (bandit B105).
@@ -84,6 +86,46 @@ def config_from_env(
         #: Requests for other hosts are refused (production: the external URL's host).
         "TRUSTED_HOSTS": _trusted_hosts(environ, external, environment),
         "REMEMBER_COOKIE_DURATION": 0,
+        **_mail_settings(environ, instance_path, environment),
+    }
+
+
+def _mail_settings(
+    environ: Mapping[str, str], instance_path: str, environment: str
+) -> dict[str, Any]:
+    """How e-mail leaves: an SMTP server (MAIL_HOST), or .eml files in MAIL_DIR without one."""
+    host = environ.get("MAIL_HOST", "").strip()
+    security = environ.get("MAIL_SECURITY", "starttls").strip() or "starttls"
+    if security not in MAIL_SECURITY:
+        raise ConfigError(
+            f"MAIL_SECURITY must be one of {', '.join(MAIL_SECURITY)}, not {security!r}"
+        )
+    sender = environ.get("MAIL_SENDER", "").strip()
+    if host and environment == "production" and not sender:
+        raise ConfigError("MAIL_SENDER must be set when MAIL_HOST is, e.g. check@centre.example")
+    default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
+    return {
+        "MAIL_HOST": host,
+        "MAIL_PORT": _number(environ, "MAIL_PORT", default_port),
+        "MAIL_SECURITY": security,
+        "MAIL_USER": environ.get("MAIL_USER", ""),
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD", ""),
+        "MAIL_SENDER": sender or "digital-check@localhost",
+        "MAIL_REPLY_TO": environ.get("MAIL_REPLY_TO", "").strip(),
+        #: Without MAIL_HOST every message is written here as an .eml file.
+        "MAIL_DIR": environ.get("MAIL_DIR") or os.path.join(instance_path, "mail"),
+        #: Where notices of consultation requests go (the centre's e-mail if not set).
+        "MAIL_CENTRE_INBOX": environ.get("MAIL_CENTRE_INBOX", "").strip(),
+        "MAIL_TIMEOUT_SECONDS": _number(environ, "MAIL_TIMEOUT_SECONDS", 30),
+        #: Attempts before a message is marked failed; the delay doubles from MAIL_RETRY_SECONDS
+        #: up to MAIL_RETRY_MAX_SECONDS.
+        "MAIL_MAX_ATTEMPTS": _number(environ, "MAIL_MAX_ATTEMPTS", 10),
+        "MAIL_RETRY_SECONDS": _number(environ, "MAIL_RETRY_SECONDS", 60),
+        "MAIL_RETRY_MAX_SECONDS": _number(environ, "MAIL_RETRY_MAX_SECONDS", 3600),
+        #: A worker holds a message this long; if it dies, another sends it after that.
+        "MAIL_LEASE_SECONDS": _number(environ, "MAIL_LEASE_SECONDS", 300),
+        #: Links one check may have sent by e-mail per hour, and one address may receive.
+        "MAIL_LINK_LIMIT": _number(environ, "MAIL_LINK_LIMIT", 3),
     }
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, current_app, g, session
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 
 from .extensions import babel
 from .questionnaire import Text
@@ -31,6 +34,21 @@ def current_language() -> str:
         )
         g.language = language
     return language
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Translate and show questionnaire texts in this language for a while (an e-mail to
+    someone whose language is not the request's), then in the request's again."""
+    previous = g.pop("language", None)
+    g.language = language
+    try:
+        with force_locale(language):
+            yield
+    finally:
+        g.pop("language", None)
+        if previous is not None:
+            g.language = previous
 
 
 def init_app(app: Flask) -> None:

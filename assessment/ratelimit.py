@@ -18,19 +18,20 @@ from .kernel.models import RateEvent, utcnow
 
 
 def client_pseudonym(address: str | None = None) -> str:
-    """The client's address (the request's, if not given) as a keyed hash."""
+    """The client's address (the request's, if not given), or another key, as a keyed hash."""
     key = str(current_app.config["SECRET_KEY"]).encode()
     address = address if address is not None else request.remote_addr or "unknown"
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
 
-def take(kind: str, limit: int, window_minutes: int) -> bool:
-    """Count one more ``kind`` for this client, if fewer than ``limit`` happened in the window.
+def take(kind: str, limit: int, window_minutes: int, about: str | None = None) -> bool:
+    """Count one more ``kind`` for this client (or for what ``about`` names, such as an e-mail
+    address), if fewer than ``limit`` happened in the window.
 
     The event is added to the caller's transaction; False (and nothing added) when the limit
     is reached.
     """
-    client = client_pseudonym()
+    client = client_pseudonym(about)
     since = utcnow() - timedelta(minutes=window_minutes)
     done = db.session.scalar(
         select(func.count())

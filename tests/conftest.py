@@ -23,8 +23,10 @@ from sqlalchemy import Engine, create_engine, event
 
 from assessment import PROJECT_ROOT, create_app
 from assessment.extensions import db
+from assessment.mail.cli import mail_cli
 from assessment.questionnaire import Questionnaire, load_questionnaire
 
+from .mailserver import MailServer
 from .postgres import MISSING, PostgresServer, find_binaries
 
 pytest_plugins = ["pytester", "tests.ci_plugin"]
@@ -115,6 +117,8 @@ def make_app(database: Path, questionnaire_dir: Path = SAMPLE_DIR, *, schema: bo
             "QUESTIONNAIRE_DIR": str(questionnaire_dir),
             "SQLALCHEMY_DATABASE_URI": database_uri(database, schema=schema),
             "CACHE_DIR": str(database.parent / "cache"),
+            # without a mail server messages are written here (tests of delivery name a server)
+            "MAIL_DIR": str(database.parent / "mail"),
             "SERVER_NAME": "localhost",
             # tests start many checks from one address; tests of the limit set their own
             "START_LIMIT_PER_ADDRESS": 100_000,
@@ -183,6 +187,29 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """A runner for the application's command line."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server on 127.0.0.1, stopped after the test."""
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailing_app(app: Flask, mail_server: MailServer) -> Flask:
+    """The application, delivering its e-mail to the test's SMTP server."""
+    app.config.update(mail_server.settings())
+    return app
+
+
+def deliver(app: Flask) -> str:
+    """Run `flask mail deliver` once; its summary line (the last, after the log lines)."""
+    result = app.test_cli_runner().invoke(mail_cli, ["deliver"])
+    assert result.exit_code == 0, result.output
+    return result.output.strip().splitlines()[-1]
 
 
 @pytest.fixture(scope="session")

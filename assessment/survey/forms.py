@@ -8,8 +8,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, StringField
-from wtforms.validators import Length, Optional, Regexp
+from wtforms import BooleanField, EmailField, HiddenField, StringField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from ..kernel.models import CONSENTS
 from ..questionnaire import AnswerError, Questionnaire
@@ -39,6 +39,30 @@ class ConsentFields(FlaskForm):
         return {name: bool(self[f"consent_{name}"].data) for name in CONSENTS}
 
 
+def email_validators() -> list[Any]:
+    """An e-mail address as a person types it: one line, at most 254 characters, name@domain."""
+    return [
+        Length(max=254, message=_l("Please use at most 254 characters.")),
+        NoInvisibleCharacters(),
+        Regexp(
+            EMAIL_PATTERN, message=_l("Please enter an e-mail address such as name@example.org.")
+        ),
+    ]
+
+
+class SendLinkForm(FlaskForm):
+    """The address to send the personal link to, and where to return afterwards."""
+
+    email = EmailField(
+        _l("Your e-mail address"),
+        validators=[
+            InputRequired(message=_l("Please enter the e-mail address to send the link to.")),
+            *email_validators(),
+        ],
+    )
+    back = HiddenField()
+
+
 class ProfileFields(ConsentFields):
     """The fixed part of the profile page: company, contact and the three consents."""
 
@@ -51,16 +75,7 @@ class ProfileFields(ConsentFields):
         ],
     )
     contact_email = EmailField(
-        _l("Contact e-mail (optional)"),
-        validators=[
-            Optional(),
-            Length(max=254, message=_l("Please use at most 254 characters.")),
-            NoInvisibleCharacters(),
-            Regexp(
-                EMAIL_PATTERN,
-                message=_l("Please enter an e-mail address such as name@example.org."),
-            ),
-        ],
+        _l("Contact e-mail (optional)"), validators=[Optional(), *email_validators()]
     )
 
 

@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalogue import questionnaires
 from ..extensions import db
+from ..i18n import in_language
 from ..kernel.assessments import hash_token, new_token, questionnaire_of, score, stored_answers
 from ..kernel.files import forget
 from ..kernel.firms import join_namesakes
 from ..kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
 from ..kernel.peers import peers_changed
 from ..kernel.pinning import pin
+from ..mail.compose import checked_address, compose, link
+from ..mail.delivery import enqueue
+from ..mail.limits import may_send
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.conditions import visible_answers
 from .consents import apply_consents, consent_history
@@ -216,3 +221,30 @@ def export(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, An
         "answers": stored_answers(assessment),
         "result": result.to_json() if result is not None else None,
     }
+
+
+class TooManyMessages(Exception):
+    """The check or the address has had as many messages in the last hour as allowed."""
+
+
+def send_resume_link(
+    assessment: Assessment, questionnaire: Questionnaire, token: str, address: str, language: str
+) -> None:
+    """Queue the personal link for the address (committed with the limit's count); raises
+    TooManyMessages past the limit, AddressError for an address no message can go to."""
+    checked_address(address)
+    if not may_send("link", assessment.id, address):
+        db.session.rollback()
+        raise TooManyMessages
+    with in_language(language):
+        subject = _("Your link to the Digital-Check")
+    message = compose(
+        "resume_link",
+        address,
+        subject,
+        language,
+        questionnaire=questionnaire,
+        resume_url=link("survey.resume", token=token),
+    )
+    enqueue(message, "resume_link", assessment.id)
+    db.session.commit()

@@ -15,6 +15,7 @@ ROUTES = (
     Route("/a/<token>/step/<int:number>", views.step, ("GET", "POST")),
     Route("/a/<token>/consent", views.consent, ("GET", "POST")),
     Route("/a/<token>/saved", views.saved),
+    Route("/a/<token>/send-link", views.send_link, ("GET", "POST")),
     Route("/a/<token>/review", views.review, ("GET", "POST")),
     Route("/a/<token>/export.json", views.export),
     Route("/a/<token>/delete", views.delete, ("GET", "POST")),

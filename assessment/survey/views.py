@@ -25,6 +25,7 @@ from ..catalogue import questionnaires
 from ..i18n import current_language, localize
 from ..kernel import assessments
 from ..kernel.models import CONSENTS, Assessment
+from ..mail.compose import AddressError
 from ..questionnaire import Questionnaire
 from ..questionnaire.pages import (
     PageQuestion,
@@ -40,7 +41,7 @@ from ..security import external_url
 from ..textfields import REMOVED_MESSAGE
 from . import consents, operations
 from .fields import initial_answers
-from .forms import PROFILE_FIELDS, ConsentFields, build_step_form, read_page
+from .forms import PROFILE_FIELDS, ConsentFields, SendLinkForm, build_step_form, read_page
 
 ACTIONS = ("next", "back", "save", "review")
 #: The actions that need every required answer of the page.
@@ -355,3 +356,60 @@ def repeat(token: str) -> BaseResponse:
 def input_id(question_id: str, index: int = 0) -> str:
     """The id of a question's input: the first is q-ID (error summaries link to it)."""
     return f"q-{question_id}" if index == 0 else f"q-{question_id}-{index}"
+
+
+def send_link(token: str) -> Any:
+    """Send the personal link by e-mail, to the address of the profile or one typed here."""
+    assessment, questionnaire = _load(token)
+    if request.method == "GET":
+        form = SendLinkForm(
+            formdata=None,
+            data={"email": assessment.contact_email, "back": request.args.get("back")},
+        )
+        return _render_send_link(assessment, form, token)
+    form = SendLinkForm()
+    if not form.validate():
+        return _render_send_link(assessment, form, token), 400
+    address = form.email.data.strip()
+    try:
+        operations.send_resume_link(assessment, questionnaire, token, address, current_language())
+    except AddressError:
+        form.email.errors.append(_("Please enter an e-mail address such as name@example.org."))
+        return _render_send_link(assessment, form, token), 400
+    except operations.TooManyMessages:
+        form.email.errors.append(
+            _(
+                "The link has been sent as often as we allow within an hour. Please look in your "
+                "inbox and spam folder, or try again later."
+            )
+        )
+        return _render_send_link(assessment, form, token), 429
+    flash(
+        _(
+            "The link is on its way to %(address)s. If it has not arrived within a few minutes, "
+            "please look in your spam folder.",
+            address=address,
+        ),
+        "info",
+    )
+    return redirect(_back_target(form.back.data, token, questionnaire))
+
+
+def _render_send_link(assessment: Assessment, form: FlaskForm, token: str) -> str:
+    return render_template(
+        "survey/send_link.html",
+        assessment=assessment,
+        form=form,
+        token=token,
+        summary=[(form.email.id, str(form.email.label.text), error) for error in form.email.errors],
+    )
+
+
+def _back_target(back: str | None, token: str, questionnaire: Questionnaire) -> str:
+    """Where the owner came from: the saved page or a step (anything else: the check)."""
+    if back == "saved":
+        return url_for(".saved", token=token)
+    number = (back or "").removeprefix("step-")
+    if number.isdigit() and int(number) < len(steps(questionnaire)):
+        return url_for(".step", token=token, number=int(number))
+    return url_for(".resume", token=token)
