@@ -14,6 +14,9 @@ run: $(STAMP) translations
 # Sample firms and a demo advisor in development; `flask demo seed` refuses production anyway.
 	@if [ "$${DIGITALCHECK_ENV:-development}" = development ]; then $(BIN)/flask --app wsgi demo seed; fi
 	@echo "Digital-Check: open http://127.0.0.1:5000 (stop with Ctrl+C)"
+# E-mail is delivered by a worker beside the server: without MAIL_HOST, as .eml files in instance/mail/.
+	@$(BIN)/flask --app wsgi mail deliver --watch & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 # The whole suite on SQLite, then again on a PostgreSQL server the tests start (tests/postgres.py).
@@ -34,7 +37,7 @@ assessment/translations/%/LC_MESSAGES/messages.mo: assessment/translations/%/LC_
 # Collect every translatable string into the catalogue and merge it into each language.
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o assessment/translations/messages.pot --no-location --sort-output assessment templates
-	$(BIN)/pybabel update -i assessment/translations/messages.pot -d assessment/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i assessment/translations/messages.pot -d assessment/translations --no-fuzzy-matching --ignore-obsolete
 
 # Speed of the report under gunicorn on 127.0.0.1 (a few minutes); see BENCHMARKS.md.
 bench: $(STAMP) translations

@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import catalogue, centre, errors, i18n, mail, migrating, security, views
 from .advisor import routes as advisor_routes
 from .config import config_from_env
+from .consultation import routes as consultation_routes
 from .extensions import csrf, db
 from .logs import configure_logging
 from .report import routes as report_routes
@@ -55,4 +56,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     survey_routes.init_app(app)
     report_routes.init_app(app)
     advisor_routes.init_app(app)
+    consultation_routes.init_app(app)
     return app

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from .advisor.accounts import create_advisor, find_advisor
 from .advisor.models import Advisor, Note
 from .catalogue import questionnaires
+from .consultation.models import ConsultationRequest
 from .extensions import db
 from .kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
 from .kernel.pinning import pin
@@ -63,6 +64,8 @@ class SampleFirm:
     note: str | None = None
     #: Started but not sent: shown nowhere but in the counts of started checks.
     unfinished: bool = False
+    #: A consultation request after the (first) check: the way of contact and the message.
+    consultation: tuple[str, str] | None = None
 
 
 FIRMS = (
@@ -75,7 +78,9 @@ FIRMS = (
                note="Telefonat mit der Geschäftsführung: Interesse an einem Workshop zur "
                "Vernetzung der Fertigung (MES). Termin im Digitalen Zentrum vereinbart."),
     SampleFirm("Bäckerei Korte", "backstube@baeckerei-korte.example", "handwerk", "micro",
-               "soest", "niemand", 0.14, 6.1),
+               "soest", "niemand", 0.14, 6.1,
+               consultation=("phone", "Wir möchten Bestellungen der Filialen nicht mehr per Fax "
+                             "annehmen. Wo fangen wir an?")),
     SampleFirm("Elektro Hagedorn GmbH", "service@elektro-hagedorn.example", "handwerk", "small",
                "warstein", "extern", 0.45, 2.3, review_status="in_review"),
     SampleFirm("Autohaus Möhnetal GmbH", "verkauf@autohaus-moehnetal.example", "handel",
@@ -92,7 +97,8 @@ FIRMS = (
     SampleFirm("Kunststofftechnik Anröchte GmbH", "info@kt-anroechte.example", "produktion",
                "medium", "anroechte", "intern-fachkraft", 0.76, 1.2, language="en"),
     SampleFirm("Ambulanter Pflegedienst Sonnenschein gGmbH", "buero@pflege-sonnenschein.example",
-               "gesundheit", "small", "ense", "extern", 0.4, 0.6),
+               "gesundheit", "small", "ense", "extern", 0.4, 0.6,
+               consultation=("video", "Gibt es Fördermittel für die Tourenplanung?")),
     SampleFirm("Pixelwerk Webagentur UG", "hallo@pixelwerk-soest.example", "it-medien",
                "micro", "soest", "intern-fachkraft", 0.88, 2.9, partners=True),
     SampleFirm("Rüthener Natursteinwerk GmbH", "info@ruethener-naturstein.example", "bau",
@@ -180,6 +186,20 @@ def seed_firms(questionnaire: Questionnaire, advisor: Advisor) -> int:
         if firm.review_status != "new":
             earlier.review_status = firm.review_status
             earlier.assigned_advisor_id = advisor.id
+        if firm.consultation is not None:
+            way, message = firm.consultation
+            db.session.add(
+                ConsultationRequest(
+                    assessment_id=earlier.id,
+                    way=way,
+                    email=firm.email,
+                    phone="02941 000000" if way == "phone" else None,
+                    preferred_time="vormittags",
+                    message=message,
+                    language=firm.language,
+                    created_at=(earlier.submitted_at or now) + timedelta(hours=2),
+                )
+            )
         if firm.note:
             moment = (earlier.submitted_at or now) + timedelta(days=3)
             db.session.add(

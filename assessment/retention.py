@@ -17,6 +17,7 @@ from .extensions import db
 from .kernel.files import forget
 from .kernel.models import Answer, Assessment, RateEvent, utcnow
 from .kernel.peers import peers_changed
+from .mail.models import OutboxMessage
 
 BATCH = 500
 
@@ -43,6 +44,8 @@ class Records:
     logins: int
     sessions: int
     rate_events: int
+    #: Sent or failed e-mail (without content since then), kept as long as login records.
+    messages: int = 0
 
 
 def expired_condition(cutoff: datetime) -> ColumnElement[bool]:
@@ -114,18 +117,20 @@ def purge_records(before: datetime, *, dry_run: bool = False) -> Records:
     """Delete login records and sessions older than ``before``, and rate events of yesterday."""
     logins, sessions = record_conditions(before)
     rates = RateEvent.at < utcnow() - timedelta(days=1)
+    messages = and_(OutboxMessage.status.in_(("sent", "failed")), OutboxMessage.created_at < before)
+    kinds = (
+        (LoginAttempt, logins),
+        (AdvisorSession, sessions),
+        (RateEvent, rates),
+        (OutboxMessage, messages),
+    )
     counts = [
         db.session.scalar(select(db.func.count()).select_from(model).where(condition)) or 0
-        for model, condition in (
-            (LoginAttempt, logins),
-            (AdvisorSession, sessions),
-            (RateEvent, rates),
-        )
+        for model, condition in kinds
     ]
     if not dry_run:
-        db.session.execute(delete(LoginAttempt).where(logins))
-        db.session.execute(delete(AdvisorSession).where(sessions))
-        db.session.execute(delete(RateEvent).where(rates))
+        for model, condition in kinds:
+            db.session.execute(delete(model).where(condition))
         db.session.commit()
     return Records(*counts)
 
@@ -166,6 +171,6 @@ def purge_command(days: int | None, dry_run: bool) -> None:
     )
     click.echo(
         f"{verb} {records.logins} login records and {records.sessions} ended sessions older "
-        f"than {config['LOGIN_RECORD_DAYS']} days, and {records.rate_events} rate-limit "
-        "records older than a day."
+        f"than {config['LOGIN_RECORD_DAYS']} days, {records.messages} sent or failed e-mails "
+        f"as old, and {records.rate_events} rate-limit records older than a day."
     )

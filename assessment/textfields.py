@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, Regexp, ValidationError
 
 from .questionnaire.cleantext import has_invisible, without_invisible
 
@@ -42,3 +42,17 @@ class FreeTextField(TextAreaField):
             text = self.data.replace("\r\n", "\n")
             self.data = without_invisible(text)
             self.cleaned = self.data != text
+
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def email_validators() -> list[Any]:
+    """An e-mail address as a person types it: one line, at most 254 characters, name@domain."""
+    return [
+        Length(max=254, message=_l("Please use at most 254 characters.")),
+        NoInvisibleCharacters(),
+        Regexp(
+            EMAIL_PATTERN, message=_l("Please enter an e-mail address such as name@example.org.")
+        ),
+    ]

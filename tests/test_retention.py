@@ -21,6 +21,7 @@ from assessment.kernel.models import (
     utcnow,
 )
 from assessment.kernel.peers import peer_changes
+from assessment.mail.models import OutboxMessage
 from assessment.questionnaire import Questionnaire
 from assessment.retention import purge_command
 
@@ -193,7 +194,8 @@ def test_purge_also_clears_unsaved_checks_and_old_records(
     app: Flask, runner: FlaskCliRunner, sample: Questionnaire
 ) -> None:
     """Checks started but never saved go after 30 days; login records, sessions ended or idle
-    for 90 days and rate-limit records of yesterday go too; everything younger stays."""
+    and e-mails sent or failed 90 days ago, and rate-limit records of yesterday go too;
+    everything younger, and e-mail still waiting, stays."""
     now = utcnow()
     for company in ("Nie gespeichert alt", "Nie gespeichert neu", "Gespeichert alt"):
         owner = Respondent(app.test_client())
@@ -217,6 +219,19 @@ def test_purge_also_clears_unsaved_checks_and_old_records(
                 AdvisorSession(token_hash="2" * 64, advisor_id=advisor.id, last_seen_at=old),
                 AdvisorSession(token_hash="3" * 64, advisor_id=advisor.id, last_seen_at=recent),
                 RateEvent(kind="start", client="c" * 64, at=now - timedelta(days=2)),
+                *(
+                    OutboxMessage(
+                        kind="resume_link",
+                        message_id=f"<{number}@test>",
+                        recipient="a@example.org",
+                        subject="Link",
+                        status=status,
+                        created_at=when,
+                    )
+                    for number, (status, when) in enumerate(
+                        [("sent", old), ("failed", old), ("pending", old), ("sent", recent)]
+                    )
+                ),
             ]
         )
         db.session.commit()
@@ -226,11 +241,13 @@ def test_purge_also_clears_unsaved_checks_and_old_records(
     done = runner.invoke(purge_command, [])
     assert done.exit_code == 0, done.output
     assert "and 1 started but never saved more than 30 days ago" in done.output
-    assert "Deleted 1 login records and 2 ended sessions older than 90 days, and" in done.output
+    assert "Deleted 1 login records and 2 ended sessions older than 90 days, 2 sent" in done.output
     with app.app_context():
         left = set(db.session.scalars(select(Assessment.company_name)))
         assert left == {"Nie gespeichert neu", "Gespeichert alt"}
         assert db.session.scalars(select(LoginAttempt.email)).all() == ["b@example.org"]
         assert db.session.scalars(select(AdvisorSession.token_hash)).all() == ["3" * 64]
+        kept = set(db.session.scalars(select(OutboxMessage.message_id)))
+        assert kept == {"<2@test>", "<3@test>"}, "a waiting message and a recent one stay"
         ages = db.session.scalars(select(RateEvent.at)).all()
     assert len(ages) == 3, "the three starts of today stay; the one of two days ago went"

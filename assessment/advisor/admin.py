@@ -25,14 +25,15 @@ log = logging.getLogger("assessment.advisor.admin")
 LOGINS_PER_PAGE = 50
 
 
-def _require_admin() -> None:
+def require_admin() -> None:
+    """403 unless the advisor is an administrator."""
     if not current_user.is_admin:
         abort(403, _("Only administrators may open this page."))
 
 
 def accounts() -> str:
     """Every account, with its role, state and last login."""
-    _require_admin()
+    require_admin()
     last_login = (
         select(LoginAttempt.email, func.max(LoginAttempt.at).label("at"))
         .where(LoginAttempt.outcome == "ok")
@@ -49,7 +50,7 @@ def accounts() -> str:
 
 def _change(advisor_id: int, change: str) -> BaseResponse:
     """Deactivate or reactivate an account from the accounts page."""
-    _require_admin()
+    require_admin()
     if not FlaskForm().validate_on_submit():
         abort(400)
     advisor = db.session.get(Advisor, advisor_id)
@@ -83,7 +84,7 @@ def reactivate(advisor_id: int) -> BaseResponse:
 
 def logins() -> Any:
     """The audit of logins: every attempt, newest first, a page at a time."""
-    _require_admin()
+    require_admin()
     total = db.session.scalar(select(func.count(LoginAttempt.id))) or 0
     pages = max(1, -(-total // LOGINS_PER_PAGE))
     raw = request.args.get("page", "1")

@@ -85,6 +85,7 @@ class FilterForm(FlaskForm):
     level = SelectField(_l("Level"), default="")
     status = SelectField(_l("Status"), default="")
     assigned = SelectField(_l("Assigned to"), default="")
+    consultation = SelectField(_l("Consultation"), default="")
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()], format="%Y-%m-%d")
     submitted_to = DateField(_l("Submitted until"), validators=[Optional()], format="%Y-%m-%d")
     sort = SelectField(_l("Sort by"), default="newest")
@@ -104,6 +105,11 @@ class FilterForm(FlaskForm):
             ("", str(_l("Anyone or nobody"))),
             ("me", str(_l("Me"))),
             ("nobody", str(_l("Nobody yet"))),
+        ]
+        self.consultation.choices = [
+            anything,
+            ("open", str(_l("Requested, not yet done"))),
+            ("any", str(_l("Requested at any time"))),
         ]
         self.sort.choices = [(key, sort_name(key)) for key in SORTS]
 
@@ -144,6 +150,7 @@ class FilterForm(FlaskForm):
             level=value("level"),
             status=value("status"),
             assigned=value("assigned"),
+            consultation=value("consultation"),
             submitted_from=self.submitted_from.data if dates_ok else None,
             submitted_to=self.submitted_to.data if dates_ok else None,
             timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
@@ -170,6 +177,7 @@ FILTER_NAMES = (
     "level",
     "status",
     "assigned",
+    "consultation",
     "submitted_from",
     "submitted_to",
     "sort",
@@ -237,3 +245,12 @@ class ShareActionsForm(FlaskForm):
     """Whether the advisor's action items appear in the company's report and PDF."""
 
     include = BooleanField(_l("Show these steps in the company's report and PDF"))
+
+
+class NotificationForm(FlaskForm):
+    """Which e-mails the advisor wants."""
+
+    notify_requests = BooleanField(_l("An e-mail on every new consultation request"))
+    daily_digest = BooleanField(
+        _l("A daily e-mail listing the checks newly shared with the centre")
+    )

@@ -9,8 +9,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select, true
+from sqlalchemy import ColumnElement, Select, exists, func, literal_column, select, true
 
+from ..consultation.models import ConsultationRequest
 from ..extensions import db
 from ..kernel.models import REVIEW_STATUSES, Assessment, QuestionnaireVersion, company_key
 from ..kernel.pinning import pinned_questionnaire
@@ -53,6 +54,8 @@ class Filters:
     submitted_from: date | None = None
     submitted_to: date | None = None
     assigned: str = ""
+    #: "open": a consultation request not yet done; "any": any request.
+    consultation: str = ""
     #: The time zone in which the dates are days.
     timezone: str = "UTC"
 
@@ -85,6 +88,11 @@ class Filters:
             found.append(Assessment.assigned_advisor_id == advisor_id)
         elif self.assigned == "nobody":
             found.append(Assessment.assigned_advisor_id.is_(None))
+        if self.consultation in ("open", "any"):
+            asked = ConsultationRequest.assessment_id == Assessment.id
+            if self.consultation == "open":
+                asked = asked & (ConsultationRequest.status != "done")
+            found.append(exists().where(asked))
         return found
 
 
@@ -117,6 +125,8 @@ class Row:
     assessment: Assessment
     assignee: str | None
     questionnaire: Questionnaire
+    #: The status of the latest consultation request, if the company asked for one.
+    consultation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,8 +158,24 @@ def list_page(filters: Filters, advisor_id: int, sort: str, number: int) -> Page
     statement = filtered(filters, advisor_id, sort).limit(PER_PAGE).offset((number - 1) * PER_PAGE)
     found = db.session.execute(statement).all()
     versions = versions_by_id(a.questionnaire_version_id for a, _name in found)
-    rows = [Row(a, name, versions[a.questionnaire_version_id]) for a, name in found]
+    asked = consultation_states(a.id for a, _name in found)
+    rows = [
+        Row(a, name, versions[a.questionnaire_version_id], asked.get(a.id)) for a, name in found
+    ]
     return Page(rows=rows, number=number, total=total, by_status=by_status)
+
+
+def consultation_states(ids: Iterable[int]) -> dict[int, str]:
+    """The status of each check's latest consultation request, for those that asked."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    found = db.session.execute(
+        select(ConsultationRequest.assessment_id, ConsultationRequest.status)
+        .where(ConsultationRequest.assessment_id.in_(wanted))
+        .order_by(ConsultationRequest.created_at, ConsultationRequest.id)
+    ).all()
+    return dict(found)  # type: ignore[arg-type]  # ordered by time: the latest wins
 
 
 def versions_by_id(ids: Iterable[int]) -> dict[int, Questionnaire]:

@@ -8,6 +8,7 @@ from typing import Any
 from flask_login import UserMixin
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from ..extensions import db
 from ..kernel.models import utcnow
@@ -29,6 +30,12 @@ class Advisor(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: An e-mail on every new consultation request (the advisor's choice).
+    notify_requests: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: A daily e-mail listing the checks newly shared with the centre (`flask mail digest`).
+    daily_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The language of the e-mails the advisor gets.
+    language: Mapped[str] = mapped_column(String(8), default="de", server_default="de")
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]

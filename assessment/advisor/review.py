@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..consultation.models import status_label
 from ..extensions import db
 from ..kernel import assessments
 from ..kernel.models import Assessment
@@ -44,6 +45,7 @@ def _forms(assessment: Assessment) -> dict[str, FlaskForm]:
         "action_form": ActionForm(prefix="action"),
         "share_form": ShareActionsForm(prefix="share", include=assessment.actions_in_report),
         "delete_form": FlaskForm(prefix="remove"),
+        "consultation_form": FlaskForm(prefix="consultation"),
     }
 
 
@@ -76,6 +78,7 @@ def _page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
         notes=workflow.notes(assessment),
         actions=workflow.action_items(assessment),
         history=workflow.history(assessment),
+        consultations=workflow.consultations(assessment),
         earlier=earlier,
         later=later,
         **{**_forms(assessment), **forms},
@@ -207,8 +210,36 @@ def describe_event(event: AuditEvent) -> str:
             return _("Action items shown in the company's report")
         return _("Action items no longer shown in the company's report")
     texts = {
+        "consultation_in_progress": _(
+            "Consultation request no. %(number)s taken on", number=detail.get("request", "")
+        ),
+        "consultation_done": _(
+            "Consultation request no. %(number)s done", number=detail.get("request", "")
+        ),
         "note": _("Note added: %(text)s", text=detail.get("text", "")),
         "action_added": _("Action item added: %(text)s", text=detail.get("text", "")),
         "action_removed": _("Action item removed: %(text)s", text=detail.get("text", "")),
     }
     return texts.get(event.action, event.action)
+
+
+def take_consultation(assessment_id: int, request_id: int) -> BaseResponse:
+    """Take a consultation request on: the company is contacted by this advisor."""
+    return _move_consultation(assessment_id, request_id, "in_progress")
+
+
+def finish_consultation(assessment_id: int, request_id: int) -> BaseResponse:
+    """Mark a consultation request done."""
+    return _move_consultation(assessment_id, request_id, "done")
+
+
+def _move_consultation(assessment_id: int, request_id: int, status: str) -> BaseResponse:
+    found = _shared(assessment_id)
+    if not FlaskForm(prefix="consultation").validate_on_submit():
+        abort(400)
+    if workflow.move_consultation(current_user, found, request_id, status):
+        flash(
+            _("The consultation request is now: %(status)s.", status=status_label(status)),
+            "success",
+        )
+    return _back(found, "consultations-title")

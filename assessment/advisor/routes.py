@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..routing import Route, blueprint
-from . import admin, exports, review, statistics, views
+from . import admin, exports, outbox, review, settings, statistics, views
 from .access import init_login, require_login
 from .forms import sort_name, status_name
 from .labels import level_label, profile_label
@@ -27,6 +27,16 @@ ROUTES = (
         ("POST",),
     ),
     Route("/assessments/<int:assessment_id>/actions/report", review.share_actions, ("POST",)),
+    Route(
+        "/assessments/<int:assessment_id>/consultations/<int:request_id>/take",
+        review.take_consultation,
+        ("POST",),
+    ),
+    Route(
+        "/assessments/<int:assessment_id>/consultations/<int:request_id>/done",
+        review.finish_consultation,
+        ("POST",),
+    ),
     Route("/export.csv", exports.export_csv),
     Route("/export.xlsx", exports.export_xlsx),
     Route("/statistics", statistics.statistics),
@@ -35,6 +45,8 @@ ROUTES = (
     Route("/accounts/<int:advisor_id>/deactivate", admin.deactivate, ("POST",)),
     Route("/accounts/<int:advisor_id>/reactivate", admin.reactivate, ("POST",)),
     Route("/logins", admin.logins),
+    Route("/settings", settings.settings, ("GET", "POST")),
+    Route("/outbox", outbox.outbox),
 )
 
 

@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..consultation.models import ConsultationRequest
 from ..extensions import db
-from ..kernel.models import REVIEW_STATUSES, Assessment
+from ..kernel.models import REVIEW_STATUSES, Assessment, utcnow
 from .models import ActionItem, Advisor, AuditEvent, Note
 
 
@@ -135,3 +136,34 @@ def earlier_and_later(assessment: Assessment) -> tuple[list[Assessment], list[As
         seen.update(frontier)
         later.extend(a for a in found if a.consent_advisors and a.submitted)
     return earlier, sorted(later, key=lambda a: a.id)
+
+
+def consultations(assessment: Assessment) -> list[ConsultationRequest]:
+    """The company's consultation requests, newest first, with who handles them."""
+    return list(
+        db.session.scalars(
+            select(ConsultationRequest)
+            .options(joinedload(ConsultationRequest.advisor))
+            .where(ConsultationRequest.assessment_id == assessment.id)
+            .order_by(ConsultationRequest.created_at.desc(), ConsultationRequest.id.desc())
+        )
+    )
+
+
+def move_consultation(
+    advisor: Advisor, assessment: Assessment, request_id: int, status: str
+) -> bool:
+    """Take a request on (in_progress, by this advisor) or mark it done; False when it is not
+    the company's or is there already."""
+    found = db.session.get(ConsultationRequest, request_id)
+    if found is None or found.assessment_id != assessment.id or found.status == status:
+        return False
+    now = utcnow()
+    if status == "in_progress":
+        found.advisor_id, found.taken_at = advisor.id, now
+    else:
+        found.advisor_id = found.advisor_id or advisor.id
+        found.done_at = now
+    found.status = status
+    _record(advisor, assessment, f"consultation_{status}", request=request_id)
+    return True

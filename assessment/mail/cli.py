@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,9 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..extensions import db
+from ..kernel.models import utcnow
 from .delivery import deliver_due
+from .digest import queue_digests
 from .models import OutboxMessage
 from .transport import configured_transport
 
@@ -50,6 +52,20 @@ def deliver_command(watch: bool, interval: float) -> None:
             click.echo(outcome.summary())
             continue
         stop.wait(interval)
+
+
+@mail_cli.command("digest")
+@click.option(
+    "--hours",
+    type=click.IntRange(min=1, max=24 * 31),
+    default=24,
+    show_default=True,
+    help="Checks shared within this many hours count as new (run it as often, e.g. from cron).",
+)
+def digest_command(hours: int) -> None:
+    """Queue the daily digest of newly shared checks for every advisor who wants it."""
+    messages, checks = queue_digests(utcnow() - timedelta(hours=hours))
+    click.echo(f"{messages} digests queued, listing {checks} newly shared checks")
 
 
 @mail_cli.command("status")

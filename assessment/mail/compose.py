@@ -62,6 +62,7 @@ def compose(
     with in_language(language):
         centre_name = centre.name.get(language)
         values = {"centre": centre, "language": language, "link": link}
+        values["attachments"] = attachments
         values |= context
         text = render_template(f"mail/{kind}.txt", **values)
         html = render_template(f"mail/{kind}.html", **values)

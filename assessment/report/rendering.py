@@ -117,8 +117,8 @@ def chart_response(assessment: Assessment, kind: str) -> Response:
     return response.make_conditional(request)
 
 
-def pdf_response(inputs: ReportInputs, key: str) -> Response:
-    """A report as a PDF download, rendered once per content."""
+def pdf_document(inputs: ReportInputs, key: str) -> bytes:
+    """A report's PDF, rendered once per content; 503 where the PDF cannot be made."""
 
     def render() -> bytes:
         content = build_report(inputs)
@@ -130,10 +130,15 @@ def pdf_response(inputs: ReportInputs, key: str) -> Response:
         return render_report_pdf(content, charts, group_name)
 
     try:
-        document = cached(own_cache(inputs.assessment.id), f"{key}.pdf", render)
+        return cached(own_cache(inputs.assessment.id), f"{key}.pdf", render)
     except OSError:  # WeasyPrint's system libraries (Pango) are missing on this server
         current_app.logger.exception("the PDF could not be rendered")
         abort(503, _("The PDF cannot be created on this server at the moment."))
+
+
+def pdf_response(inputs: ReportInputs, key: str) -> Response:
+    """A report as a PDF download, rendered once per content."""
+    document = pdf_document(inputs, key)
     response = Response(document, mimetype="application/pdf")
     filename = pdf_filename(inputs.assessment)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

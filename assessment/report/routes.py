@@ -20,6 +20,7 @@ ROUTES = (
     Route("/a/<token>/report", views.report),
     Route("/a/<token>/charts/<kind>.svg", views.chart),
     Route("/a/<token>/report.pdf", views.pdf),
+    Route("/a/<token>/send-report", views.send_report, ("GET", "POST")),
 )
 
 

@@ -9,15 +9,20 @@ from flask import (
     abort,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from ..i18n import current_language
 from ..kernel import assessments
 from ..kernel.files import cached, own_cache
 from ..kernel.models import Assessment
+from ..mail.asking import answer_send_form, email_summary
 from .content import build_report
+from .forms import SendReportForm
+from .mailing import send_report as send_report_mail
 from .rendering import (
     chart_response,
     keyed_inputs,
@@ -64,6 +69,7 @@ def report(token: str) -> Any:
         body=trusted(body),
         token=token,
         form=FlaskForm(),
+        send_form=SendReportForm(formdata=None, data={"email": assessment.contact_email}),
     )
 
 
@@ -76,3 +82,38 @@ def pdf(token: str) -> Response:
     """The report as a PDF download (A4, tagged), cached while the report does not change."""
     inputs, key = keyed_inputs(_report_of(token))
     return pdf_response(inputs, key)
+
+
+def send_report(token: str) -> Any:
+    """Send the report's link by e-mail, with the PDF if the owner asks for it."""
+    assessment = _report_of(token)
+
+    def render(form: FlaskForm) -> str:
+        return render_template(
+            "report/send_report.html",
+            assessment=assessment,
+            form=form,
+            token=token,
+            summary=email_summary(form),
+        )
+
+    if request.method == "GET":
+        return render(SendReportForm(formdata=None, data={"email": assessment.contact_email}))
+    form = SendReportForm()
+    return answer_send_form(
+        form,
+        lambda address: send_report_mail(
+            assessment, token, address, current_language(), attach_pdf=form.attach_pdf.data
+        ),
+        render,
+        sent=lambda address: _(
+            "The report is on its way to %(address)s. If it has not arrived within a few "
+            "minutes, please look in your spam folder.",
+            address=address,
+        ),
+        too_many=_(
+            "The report has been sent as often as we allow within an hour. Please look in "
+            "your inbox and spam folder, or try again later."
+        ),
+        then=url_for(".report", token=token),
+    )

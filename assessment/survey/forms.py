@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional
 
 from ..kernel.models import CONSENTS
 from ..questionnaire import AnswerError, Questionnaire
@@ -17,10 +17,8 @@ from ..questionnaire.cleantext import has_invisible
 from ..questionnaire.conditions import visible_answers
 from ..questionnaire.pages import PageQuestion, is_missing
 from ..questionnaire.questions import TextQuestion
-from ..textfields import NoInvisibleCharacters
+from ..textfields import NoInvisibleCharacters, email_validators
 from .fields import QuestionField
-
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 class ConsentFields(FlaskForm):
@@ -37,17 +35,6 @@ class ConsentFields(FlaskForm):
     def chosen(self) -> dict[str, bool]:
         """The consents as ticked: benchmark, advisors, partners."""
         return {name: bool(self[f"consent_{name}"].data) for name in CONSENTS}
-
-
-def email_validators() -> list[Any]:
-    """An e-mail address as a person types it: one line, at most 254 characters, name@domain."""
-    return [
-        Length(max=254, message=_l("Please use at most 254 characters.")),
-        NoInvisibleCharacters(),
-        Regexp(
-            EMAIL_PATTERN, message=_l("Please enter an e-mail address such as name@example.org.")
-        ),
-    ]
 
 
 class SendLinkForm(FlaskForm):

@@ -13,6 +13,7 @@ from ..catalogue import questionnaires
 from ..extensions import db
 from ..i18n import in_language
 from ..kernel.assessments import hash_token, new_token, questionnaire_of, score, stored_answers
+from ..kernel.consents import apply_consents, consent_history
 from ..kernel.files import forget
 from ..kernel.firms import join_namesakes
 from ..kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
@@ -20,10 +21,9 @@ from ..kernel.peers import peers_changed
 from ..kernel.pinning import pin
 from ..mail.compose import checked_address, compose, link
 from ..mail.delivery import enqueue
-from ..mail.limits import may_send
+from ..mail.limits import count_message
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.conditions import visible_answers
-from .consents import apply_consents, consent_history
 
 PROFILE_COLUMNS = ("sector", "size", "region")
 
@@ -223,19 +223,14 @@ def export(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, An
     }
 
 
-class TooManyMessages(Exception):
-    """The check or the address has had as many messages in the last hour as allowed."""
-
-
 def send_resume_link(
     assessment: Assessment, questionnaire: Questionnaire, token: str, address: str, language: str
 ) -> None:
     """Queue the personal link for the address (committed with the limit's count); raises
-    TooManyMessages past the limit, AddressError for an address no message can go to."""
+    TooManyMessages (mail.limits) past the limit, AddressError for an address no message can go
+    to."""
     checked_address(address)
-    if not may_send("link", assessment.id, address):
-        db.session.rollback()
-        raise TooManyMessages
+    count_message("link", assessment.id, address)
     with in_language(language):
         subject = _("Your link to the Digital-Check")
     message = compose(

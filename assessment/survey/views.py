@@ -23,9 +23,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import ratelimit
 from ..catalogue import questionnaires
 from ..i18n import current_language, localize
-from ..kernel import assessments
+from ..kernel import assessments, consents
 from ..kernel.models import CONSENTS, Assessment
-from ..mail.compose import AddressError
+from ..mail.asking import answer_send_form, email_summary
 from ..questionnaire import Questionnaire
 from ..questionnaire.pages import (
     PageQuestion,
@@ -39,7 +39,7 @@ from ..questionnaire.pages import (
 )
 from ..security import external_url
 from ..textfields import REMOVED_MESSAGE
-from . import consents, operations
+from . import operations
 from .fields import initial_answers
 from .forms import PROFILE_FIELDS, ConsentFields, SendLinkForm, build_step_form, read_page
 
@@ -361,47 +361,38 @@ def input_id(question_id: str, index: int = 0) -> str:
 def send_link(token: str) -> Any:
     """Send the personal link by e-mail, to the address of the profile or one typed here."""
     assessment, questionnaire = _load(token)
+
+    def render(form: FlaskForm) -> str:
+        return render_template(
+            "survey/send_link.html",
+            assessment=assessment,
+            form=form,
+            token=token,
+            summary=email_summary(form),
+        )
+
     if request.method == "GET":
-        form = SendLinkForm(
-            formdata=None,
-            data={"email": assessment.contact_email, "back": request.args.get("back")},
+        back = request.args.get("back")
+        return render(
+            SendLinkForm(formdata=None, data={"email": assessment.contact_email, "back": back})
         )
-        return _render_send_link(assessment, form, token)
     form = SendLinkForm()
-    if not form.validate():
-        return _render_send_link(assessment, form, token), 400
-    address = form.email.data.strip()
-    try:
-        operations.send_resume_link(assessment, questionnaire, token, address, current_language())
-    except AddressError:
-        form.email.errors.append(_("Please enter an e-mail address such as name@example.org."))
-        return _render_send_link(assessment, form, token), 400
-    except operations.TooManyMessages:
-        form.email.errors.append(
-            _(
-                "The link has been sent as often as we allow within an hour. Please look in your "
-                "inbox and spam folder, or try again later."
-            )
-        )
-        return _render_send_link(assessment, form, token), 429
-    flash(
-        _(
+    return answer_send_form(
+        form,
+        lambda address: operations.send_resume_link(
+            assessment, questionnaire, token, address, current_language()
+        ),
+        render,
+        sent=lambda address: _(
             "The link is on its way to %(address)s. If it has not arrived within a few minutes, "
             "please look in your spam folder.",
             address=address,
         ),
-        "info",
-    )
-    return redirect(_back_target(form.back.data, token, questionnaire))
-
-
-def _render_send_link(assessment: Assessment, form: FlaskForm, token: str) -> str:
-    return render_template(
-        "survey/send_link.html",
-        assessment=assessment,
-        form=form,
-        token=token,
-        summary=[(form.email.id, str(form.email.label.text), error) for error in form.email.errors],
+        too_many=_(
+            "The link has been sent as often as we allow within an hour. Please look in your "
+            "inbox and spam folder, or try again later."
+        ),
+        then=_back_target(form.back.data, token, questionnaire),
     )
 
 

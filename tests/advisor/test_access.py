@@ -25,6 +25,7 @@ from assessment import create_app
 from assessment.advisor.accounts import create_advisor, find_advisor
 from assessment.advisor.models import ActionItem, Advisor, Note
 from assessment.advisor.statistics import CHART_BUILDERS
+from assessment.consultation.models import ConsultationRequest
 from assessment.extensions import db
 from assessment.kernel.models import Answer
 from assessment.questionnaire import Questionnaire
@@ -40,13 +41,20 @@ LOGIN = "/advisor/login"
 #: Endpoints anonymous visitors may use.
 PUBLIC = {"advisor.login"}
 #: Endpoints only administrators may use; other advisors get 403.
-ADMIN = {"advisor.accounts", "advisor.deactivate", "advisor.reactivate", "advisor.logins"}
+ADMIN = {
+    "advisor.accounts",
+    "advisor.deactivate",
+    "advisor.reactivate",
+    "advisor.logins",
+    "advisor.outbox",
+}
 #: Integer parameters naming an advisor's work on an assessment, and the model they name.
 SUB_OBJECTS: dict[str, type[Any]] = {
     "item_id": ActionItem,
     "action_id": ActionItem,
     "note_id": Note,
     "advisor_id": Advisor,
+    "request_id": ConsultationRequest,
 }
 #: Valid values of the other parameters, by endpoint and parameter name.
 STRING_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -54,7 +62,7 @@ STRING_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("advisor.statistics_chart", "kind"): tuple(CHART_BUILDERS),
 }
 #: The prefixes of the forms on the assessment page; each sends its own CSRF token.
-FORM_PREFIXES = ("review", "assign", "note", "action", "share", "remove")
+FORM_PREFIXES = ("review", "assign", "note", "action", "share", "remove", "consultation")
 _VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 
 
@@ -173,9 +181,13 @@ def _work_on(app: Flask, sample: Questionnaire, assessment_id: int) -> Target:
         )
         item = ActionItem(assessment_id=assessment_id, advisor_id=advisor.id, text="Anrufen")
         note = Note(assessment_id=assessment_id, advisor_id=advisor.id, text="Notiz")
-        db.session.add_all([item, note])
+        request = ConsultationRequest(
+            assessment_id=assessment_id, way="email", email="a@firma.example", language="de"
+        )
+        db.session.add_all([item, note, request])
         db.session.commit()
-        return Target(assessment_id, {ActionItem: item.id, Note: note.id, Advisor: advisor.id})
+        objects = {ActionItem: item.id, Note: note.id, Advisor: advisor.id}
+        return Target(assessment_id, {**objects, ConsultationRequest: request.id})
 
 
 @pytest.fixture

@@ -65,14 +65,31 @@ def test_every_respondent_page(site: Site, page: Any, sample: Questionnaire, lan
     for step in steps(sample):
         page.goto(f"{check}/step/{step.number}")
         found += findings(page, f"{language} step {step.number} answered")
-    for view in ("review", "saved", "delete"):
+    for view in ("review", "saved", "delete", "send-link"):
         page.goto(f"{check}/{view}")
         found += findings(page, f"{language} {view}")
+    page.locator("#email").fill("keine Adresse")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_have_count(1)
+    found += findings(page, f"{language} send-link with errors")
     page.goto(f"{check}/review")
     page.locator('button[name="action"][value="submit"]').click()
     page.wait_for_url(f"{check}/report")
     assert_charts_described(page)
     found += findings(page, f"{language} report")
+    page.goto(f"{check}/send-report")
+    found += findings(page, f"{language} send-report")
+    page.goto(f"{check}/consultation")
+    found += findings(page, f"{language} consultation")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_have_count(1)
+    found += findings(page, f"{language} consultation with errors")
+    page.locator("input[name=way][value=email]").check()
+    page.locator("#email").fill("inhaber@firma.example")
+    page.locator("#consent_advisors").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main form")).to_have_count(0)
+    found += findings(page, f"{language} consultation received")
     page.goto(f"{check}/consent")
     found += findings(page, f"{language} consent")
     page.locator("#consent_partners").check()
@@ -106,9 +123,15 @@ def test_every_advisor_page(site: Site, page: Any, language: str) -> None:
     page.goto(site.url + "/advisor/")
     page.locator("a[href*='/advisor/assessments/']").first.click()
     found += findings(page, f"{language} advisor assessment")
+    page.goto(site.url + "/advisor/?consultation=open")
+    page.locator("a[href*='/advisor/assessments/']").first.click()
+    expect(page.locator("#consultations-title")).to_be_visible()
+    found += findings(page, f"{language} advisor assessment with a consultation request")
     page.goto(site.url + "/advisor/statistics")
     assert_charts_described(page)
     found += findings(page, f"{language} statistics")
+    page.goto(site.url + "/advisor/settings")
+    found += findings(page, f"{language} advisor settings")
     assert not found, "\n".join(found)
 
 
@@ -120,7 +143,7 @@ def test_every_administrator_page(site: Site, page: Any, language: str) -> None:
     found: list[str] = []
     log_in(page, replace(site, email="root@example.org", password="correct horse battery staple"))
     choose_language(page, site, language)
-    for path in ("/advisor/accounts", "/advisor/logins"):
+    for path in ("/advisor/accounts", "/advisor/logins", "/advisor/outbox"):
         page.goto(site.url + path)
         found += findings(page, f"{language} admin {path.rsplit('/', 1)[-1]}")
     assert not found, "\n".join(found)

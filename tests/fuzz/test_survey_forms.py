@@ -26,9 +26,10 @@ from assessment.questionnaire.pages import first_open_step, is_missing, steps
 from assessment.questionnaire.questions import MatrixQuestion, MultiQuestion, NumberQuestion
 from assessment.questionnaire.questions.choice import ChoiceQuestion
 from assessment.survey.fields import adapter_for, row_input
-from assessment.survey.forms import EMAIL_PATTERN, PROFILE_FIELDS
+from assessment.survey.forms import PROFILE_FIELDS
 from assessment.survey.operations import PROFILE_COLUMNS
 from assessment.survey.views import ACTIONS
+from assessment.textfields import EMAIL_PATTERN
 
 from ..survey.conftest import DATA
 from ..survey.helpers import csrf_token, good_answer, merge, text

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from sqlalchemy import select
 
 from ..extensions import db
-from ..kernel.models import CONSENTS, Assessment, ConsentChange, utcnow
-from ..kernel.peers import peers_changed
+from .models import CONSENTS, Assessment, ConsentChange, utcnow
+from .peers import peers_changed
 
 
 def consent_column(consent: str) -> str:

@@ -1,0 +1,1 @@
+"""Consultation requests: the owner asks the centre for a conversation about the result."""
