@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 from email import policy
@@ -13,6 +14,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 #: How long the tests wait at most for something the server is to receive.
 WAIT_SECONDS = 60
@@ -84,19 +86,53 @@ def free_port() -> int:
 
 
 class MailServer:
-    """An SMTP server on 127.0.0.1 that the tests start, stop and read."""
+    """An SMTP server on 127.0.0.1 that the tests start, stop and read.
 
-    def __init__(self) -> None:
+    With a ``tls`` context it offers STARTTLS and wants a login (``login``) after it, or
+    (``implicit``) speaks TLS from the first byte.
+    """
+
+    def __init__(
+        self,
+        tls: ssl.SSLContext | None = None,
+        *,
+        implicit: bool = False,
+        login: tuple[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.handler = Handler()
+        self.tls, self.implicit, self.login = tls, implicit, login
+        self.logins: list[str] = []
         self._controller: Controller | None = None
 
     def start(self) -> None:
         """Listen on the server's port (again)."""
+        options: dict[str, Any] = {}
+        if self.tls is not None and self.implicit:
+            options["ssl_context"] = self.tls
+        elif self.tls is not None:
+            options |= {"tls_context": self.tls, "require_starttls": True}
+        if self.login is not None:
+            options |= {"authenticator": self._authenticate, "auth_require_tls": True}
         self._controller = Controller(
-            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=WAIT_SECONDS
+            self.handler,
+            hostname="127.0.0.1",
+            port=self.port,
+            ready_timeout=WAIT_SECONDS,
+            server_hostname="127.0.0.1",
+            **options,
         )
         self._controller.start()
+
+    def _authenticate(
+        self, _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any
+    ) -> AuthResult:
+        """Accept the one login the server was given."""
+        given = (data.login.decode(), data.password.decode())
+        if given == self.login:
+            self.logins.append(given[0])
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
 
     def stop(self) -> None:
         """Stop listening: connections are refused until it starts again."""

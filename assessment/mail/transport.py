@@ -50,6 +50,10 @@ class SmtpTransport:
                 if self.user:
                     server.login(self.user, self.password)
                 server.sendmail(sender, [recipient], content)
+        except smtplib.SMTPAuthenticationError as error:  # a setting to fix: the message waits
+            raise TemporaryFailure(
+                f"login refused: {error.smtp_code} {_text(error.smtp_error)}"
+            ) from error
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _text in error.recipients.values()]
             raise _failure(min(codes), f"recipient refused: {_reply(error.recipients)}") from error
