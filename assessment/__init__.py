@@ -16,6 +16,7 @@ from .config import config_from_env
 from .consultation import routes as consultation_routes
 from .extensions import csrf, db
 from .logs import configure_logging
+from .referrals import routes as referral_routes
 from .report import routes as report_routes
 from .survey import routes as survey_routes
 
@@ -57,4 +58,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     report_routes.init_app(app)
     advisor_routes.init_app(app)
     consultation_routes.init_app(app)
+    referral_routes.init_app(app)
     return app

@@ -17,11 +17,13 @@ from wtforms import (
     SelectField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..catalogue import questionnaires
 from ..i18n import localize
 from ..kernel.models import REVIEW_STATUSES
+from ..referrals.models import ANSWERS, STATE_LABELS
 from ..textfields import FreeTextField, NoInvisibleCharacters
 from .listing import SORTS, Filters
 from .passwords import MAX_LENGTH
@@ -254,3 +256,26 @@ class NotificationForm(FlaskForm):
     daily_digest = BooleanField(
         _l("A daily e-mail listing the checks newly shared with the centre")
     )
+
+
+class IntroductionForm(FlaskForm):
+    """The introduction's text; the partners come as checked boxes named ``partner``."""
+
+    introduction = FreeTextField(
+        _l("The introduction"),
+        validators=[
+            InputRequired(message=_l("Please write the introduction.")),
+            Length(max=5000, message=_l("Please use at most 5000 characters.")),
+        ],
+    )
+
+
+class ReferralAnswerForm(FlaskForm):
+    """An answer of the partner that the advisor records (e.g. after a telephone call)."""
+
+    state = SelectField(
+        _l("The partner's answer"),
+        choices=[SelectChoice(state, STATE_LABELS[state]) for state in ANSWERS],
+        validators=[InputRequired()],
+    )
+    reason = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])

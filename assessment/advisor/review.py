@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -12,14 +12,25 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..consultation.models import status_label
 from ..extensions import db
+from ..i18n import localize
 from ..kernel import assessments
 from ..kernel.models import Assessment
 from ..questionnaire.pages import review_rows
+from ..referrals.models import STATES, Referral, state_label
 from ..report.content import build_report
 from ..report.rendering import chart_response, keyed_inputs, pdf_response, render_body, trusted
 from ..textfields import REMOVED_MESSAGE
-from . import workflow
-from .forms import ActionForm, AssignForm, NoteForm, ShareActionsForm, StatusForm, status_name
+from . import introductions, workflow
+from .forms import (
+    ActionForm,
+    AssignForm,
+    IntroductionForm,
+    NoteForm,
+    ReferralAnswerForm,
+    ShareActionsForm,
+    StatusForm,
+    status_name,
+)
 from .listing import shared_assessment
 from .models import Advisor, AuditEvent
 
@@ -46,6 +57,8 @@ def _forms(assessment: Assessment) -> dict[str, FlaskForm]:
         "share_form": ShareActionsForm(prefix="share", include=assessment.actions_in_report),
         "delete_form": FlaskForm(prefix="remove"),
         "consultation_form": FlaskForm(prefix="consultation"),
+        "introduction_form": IntroductionForm(prefix="introduction"),
+        "referral_form": ReferralAnswerForm(prefix="referral"),
     }
 
 
@@ -62,13 +75,21 @@ def _page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
     """The assessment's page; forms with errors replace the fresh ones, keeping what was typed."""
     questionnaire = assessments.questionnaire_of(assessment)
     inputs, _key = keyed_inputs(assessment)
+    report = build_report(inputs)
+    sent = introductions.referrals_of(assessment)
     body = render_body(
-        build_report(inputs),
+        report,
         lambda kind, version: url_for(
             "advisor.chart", assessment_id=assessment.id, kind=kind, v=version
         ),
     )
     earlier, later = workflow.earlier_and_later(assessment)
+    forms = {**_forms(assessment), **forms}
+    text = forms["introduction_form"].introduction  # type: ignore[attr-defined]
+    if not text.data:
+        text.data = introductions.default_introduction(
+            assessment, questionnaire, report, current_user
+        )
     html = render_template(
         "advisor/assessment.html",
         assessment=assessment,
@@ -79,9 +100,11 @@ def _page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
         actions=workflow.action_items(assessment),
         history=workflow.history(assessment),
         consultations=workflow.consultations(assessment),
+        referrals=sent,
+        candidates=introductions.candidates(questionnaire, report, sent),
         earlier=earlier,
         later=later,
-        **{**_forms(assessment), **forms},
+        **forms,
     )
     return html, status
 
@@ -216,6 +239,12 @@ def describe_event(event: AuditEvent) -> str:
         "consultation_done": _(
             "Consultation request no. %(number)s done", number=detail.get("request", "")
         ),
+        "referral_sent": _("Introduced to %(partner)s", partner=detail.get("partner", "")),
+        "referral_answer": _(
+            "Answer of %(partner)s recorded: %(state)s",
+            partner=detail.get("partner", ""),
+            state=state_label(detail["state"]) if detail.get("state") in STATES else "",
+        ),
         "note": _("Note added: %(text)s", text=detail.get("text", "")),
         "action_added": _("Action item added: %(text)s", text=detail.get("text", "")),
         "action_removed": _("Action item removed: %(text)s", text=detail.get("text", "")),
@@ -243,3 +272,56 @@ def _move_consultation(assessment_id: int, request_id: int, status: str) -> Base
             "success",
         )
     return _back(found, "consultations-title")
+
+
+def introduce(assessment_id: int) -> Any:
+    """Introduce the firm to the chosen partners, if the firm agreed to introductions."""
+    found = _shared(assessment_id)
+    if not found.consent_partners:
+        abort(403, _("The company has not agreed to be introduced to partners."))
+    form = IntroductionForm(prefix="introduction")
+    questionnaire = assessments.questionnaire_of(found)
+    inputs, _key = keyed_inputs(found)
+    report = build_report(inputs)
+    offered = {c.partner.id: c.partner for c in introductions.candidates(questionnaire, report, [])}
+    chosen = [offered[p] for p in request.form.getlist("partner") if p in offered]
+    if not form.validate_on_submit() or not chosen:
+        if not chosen:
+            form.introduction.errors = [
+                *form.introduction.errors,
+                _("Please choose at least one partner."),
+            ]
+        return _page(found, 400, introduction_form=form)
+    sent, skipped = introductions.introduce(
+        current_user, found, chosen, form.introduction.data.strip(), report
+    )
+    if sent:
+        names = ", ".join(localize(p.name) for p in sent)
+        flash(_("The introduction is on its way to: %(names)s.", names=names), "success")
+    if skipped:
+        names = ", ".join(localize(p.name) for p in skipped)
+        flash(_("The company had been introduced to %(names)s already.", names=names), "info")
+    return _back(found, "referrals-title")
+
+
+def record_referral(assessment_id: int, referral_id: int) -> Any:
+    """Record the partner's answer for it (e.g. given on the telephone)."""
+    found = _shared(assessment_id)
+    form = ReferralAnswerForm(prefix="referral")
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or referral.assessment_id != found.id:
+        abort(404, _("There is no such introduction for this company."))
+    if not form.validate_on_submit():
+        return _page(found, 400, referral_form=form)
+    if referral.record(form.state.data, (form.reason.data or "").strip(), current_user.id):
+        db.session.add(
+            AuditEvent(
+                advisor_id=current_user.id,
+                assessment_id=found.id,
+                action="referral_answer",
+                detail={"partner": referral.partner.get("name"), "state": form.state.data},
+            )
+        )
+        db.session.commit()
+        flash(_("The answer is recorded."), "success")
+    return _back(found, "referrals-title")

@@ -37,6 +37,12 @@ ROUTES = (
         review.finish_consultation,
         ("POST",),
     ),
+    Route("/assessments/<int:assessment_id>/referrals", review.introduce, ("POST",)),
+    Route(
+        "/assessments/<int:assessment_id>/referrals/<int:referral_id>/answer",
+        review.record_referral,
+        ("POST",),
+    ),
     Route("/export.csv", exports.export_csv),
     Route("/export.xlsx", exports.export_xlsx),
     Route("/statistics", statistics.statistics),

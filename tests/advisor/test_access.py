@@ -27,9 +27,10 @@ from assessment.advisor.models import ActionItem, Advisor, Note
 from assessment.advisor.statistics import CHART_BUILDERS
 from assessment.consultation.models import ConsultationRequest
 from assessment.extensions import db
-from assessment.kernel.models import Answer
+from assessment.kernel.models import Answer, Assessment
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.questions import ScaleQuestion, SingleQuestion
+from assessment.referrals.models import Referral
 from assessment.report import rendering as report_rendering
 from assessment.report.rendering import CHART_KINDS
 
@@ -55,6 +56,7 @@ SUB_OBJECTS: dict[str, type[Any]] = {
     "note_id": Note,
     "advisor_id": Advisor,
     "request_id": ConsultationRequest,
+    "referral_id": Referral,
 }
 #: Valid values of the other parameters, by endpoint and parameter name.
 STRING_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
@@ -62,7 +64,17 @@ STRING_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("advisor.statistics_chart", "kind"): tuple(CHART_BUILDERS),
 }
 #: The prefixes of the forms on the assessment page; each sends its own CSRF token.
-FORM_PREFIXES = ("review", "assign", "note", "action", "share", "remove", "consultation")
+FORM_PREFIXES = (
+    "review",
+    "assign",
+    "note",
+    "action",
+    "share",
+    "remove",
+    "consultation",
+    "introduction",
+    "referral",
+)
 _VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 
 
@@ -184,10 +196,20 @@ def _work_on(app: Flask, sample: Questionnaire, assessment_id: int) -> Target:
         request = ConsultationRequest(
             assessment_id=assessment_id, way="email", email="a@firma.example", language="de"
         )
-        db.session.add_all([item, note, request])
+        referral = Referral(
+            assessment_id=assessment_id,
+            partner_id="dzm-kreis-soest",
+            partner={"id": "dzm-kreis-soest", "name": "DZM"},
+            token_hash=f"{assessment_id:064d}",
+            introduction="Vorstellung",
+            shared={},
+        )
+        db.session.add_all([item, note, request, referral])
+        db.session.get(Assessment, assessment_id).consent_partners = True
         db.session.commit()
         objects = {ActionItem: item.id, Note: note.id, Advisor: advisor.id}
-        return Target(assessment_id, {**objects, ConsultationRequest: request.id})
+        requests = {ConsultationRequest: request.id, Referral: referral.id}
+        return Target(assessment_id, {**objects, **requests})
 
 
 @pytest.fixture
