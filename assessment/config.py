@@ -86,6 +86,9 @@ def config_from_env(
         #: Requests for other hosts are refused (production: the external URL's host).
         "TRUSTED_HOSTS": _trusted_hosts(environ, external, environment),
         "REMEMBER_COOKIE_DURATION": 0,
+        #: A referral without the partner's answer after this many days is to be followed up,
+        #: and the partner gets one reminder (`flask mail remind`).
+        "REFERRAL_FOLLOW_UP_DAYS": _number(environ, "REFERRAL_FOLLOW_UP_DAYS", 14),
         **_mail_settings(environ, instance_path, environment),
     }
 

@@ -14,12 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from ..catalogue import current_centre
 from ..extensions import db
 from ..i18n import in_language, localize
-from ..kernel.assessments import hash_token, new_token
+from ..kernel.assessments import hash_token
 from ..kernel.models import Assessment
 from ..mail.compose import compose, link
 from ..mail.delivery import enqueue
 from ..questionnaire import Partner, Questionnaire
-from ..referrals.models import Referral
+from ..referrals.models import Referral, link_token, new_nonce
 from ..report.content import Report
 from .labels import profile_label
 from .models import Advisor, AuditEvent
@@ -116,13 +116,15 @@ def _refer(
     advisor: Advisor, assessment: Assessment, partner: Partner, introduction: str, report: Report
 ) -> None:
     """One referral with its two e-mails and its audit entry, committed together."""
-    token = new_token()
+    nonce = new_nonce()
+    token = link_token(nonce)
     pinned = partner.model_dump(mode="json", include={"id", "email", "phone", "url", "address"})
     pinned["name"] = localize(partner.name)
     referral = Referral(
         assessment_id=assessment.id,
         partner_id=partner.id,
         partner=pinned,
+        nonce=nonce,
         token_hash=hash_token(token),
         introduction=introduction,
         shared=shared_data(assessment, report),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..routing import Route, blueprint
-from . import admin, exports, outbox, review, settings, statistics, views
+from . import admin, exports, follow_up, outbox, review, settings, statistics, views
 from .access import init_login, require_login
 from .forms import sort_name, status_name
 from .labels import level_label, profile_label
@@ -52,6 +52,7 @@ ROUTES = (
     Route("/accounts/<int:advisor_id>/reactivate", admin.reactivate, ("POST",)),
     Route("/logins", admin.logins),
     Route("/settings", settings.settings, ("GET", "POST")),
+    Route("/follow-up", follow_up.follow_up),
     Route("/outbox", outbox.outbox),
 )
 

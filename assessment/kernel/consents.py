@@ -44,13 +44,6 @@ def apply_consents(assessment: Assessment, chosen: Mapping[str, bool]) -> list[s
     return changed
 
 
-def change_consents(assessment: Assessment, chosen: Mapping[str, bool]) -> list[str]:
-    """Save the owner's new consents in one transaction; the ones that changed."""
-    changed = apply_consents(assessment, chosen)
-    db.session.commit()
-    return changed
-
-
 def consent_history(assessment: Assessment) -> list[ConsentChange]:
     """Every recorded change of the assessment's consents, oldest first."""
     return list(

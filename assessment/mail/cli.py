@@ -18,6 +18,7 @@ from ..kernel.models import utcnow
 from .delivery import deliver_due
 from .digest import queue_digests
 from .models import OutboxMessage
+from .reminders import queue_reminders
 from .transport import configured_transport
 
 mail_cli = AppGroup("mail", help="Deliver e-mail from the outbox and list what waits.")
@@ -66,6 +67,12 @@ def digest_command(hours: int) -> None:
     """Queue the daily digest of newly shared checks for every advisor who wants it."""
     messages, checks = queue_digests(utcnow() - timedelta(hours=hours))
     click.echo(f"{messages} digests queued, listing {checks} newly shared checks")
+
+
+@mail_cli.command("remind")
+def remind_command() -> None:
+    """Queue one reminder to each partner who has not answered a referral in time (daily)."""
+    click.echo(f"{queue_reminders(utcnow())} reminders queued")
 
 
 @mail_cli.command("status")

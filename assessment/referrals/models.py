@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import secrets
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..advisor.models import Advisor
@@ -30,6 +35,19 @@ STATE_LABELS = {
 }
 
 
+def new_nonce() -> str:
+    """The random part of a new referral's link."""
+    return secrets.token_hex(32)
+
+
+def link_token(nonce: str) -> str:
+    """The token of a referral's link: 256 bits, HMAC-SHA256 of the nonce under the secret key
+    (a new secret key ends every partner's link)."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(key, f"referral-link:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
 def state_label(state: str) -> str:
     """A referral's state in words, in the current language."""
     return str(STATE_LABELS[state])
@@ -50,6 +68,9 @@ class Referral(db.Model):
     #: directory may change; the referral keeps what it was sent to).
     partner_id: Mapped[str] = mapped_column(String(100), index=True)
     partner: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The partner's link is derived from this and the secret key (`link_token`), so that a
+    #: reminder can repeat it; the database alone holds neither the link nor a way to it.
+    nonce: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: The introduction as sent, and what the firm agreed to share, as shown to the partner.
     introduction: Mapped[str] = mapped_column(Text)
@@ -111,3 +132,17 @@ class ReferralEvent(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReferralEvent {self.referral_id} {self.state}>"
+
+
+def withdraw_referrals(assessment_id: int) -> int:
+    """Close the open referrals of a firm that withdrew its consent to introductions (in the
+    caller's transaction); how many. Their partner pages then show nothing of the firm."""
+    found = db.session.scalars(
+        select(Referral).where(
+            Referral.assessment_id == assessment_id, Referral.state.not_in(CLOSED)
+        )
+    ).all()
+    for referral in found:
+        referral.events.append(ReferralEvent(state="withdrawn", at=utcnow()))
+        referral.state = "withdrawn"
+    return len(found)

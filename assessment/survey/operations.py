@@ -24,6 +24,7 @@ from ..mail.delivery import enqueue
 from ..mail.limits import count_message
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.conditions import visible_answers
+from ..referrals.models import withdraw_referrals
 
 PROFILE_COLUMNS = ("sector", "size", "region")
 
@@ -133,10 +134,26 @@ def _apply_page(
                 consents[key.removeprefix("consent_")] = value
             else:
                 setattr(assessment, key, value)
-        apply_consents(assessment, consents)
+        set_consents(assessment, consents)
         assessment.company_key = company_key(assessment.company_name)
         assessment.profile_saved_at = assessment.profile_saved_at or utcnow()
         join_namesakes(assessment)
+
+
+def set_consents(assessment: Assessment, chosen: Mapping[str, bool]) -> list[str]:
+    """Apply the owner's consents (in the caller's transaction); withdrawing the consent to
+    introductions closes the open referrals. The consents that changed."""
+    changed = apply_consents(assessment, chosen)
+    if "partners" in changed and not assessment.consent_partners:
+        withdraw_referrals(assessment.id)
+    return changed
+
+
+def change_consents(assessment: Assessment, chosen: Mapping[str, bool]) -> list[str]:
+    """Save the owner's new consents in one transaction; the ones that changed."""
+    changed = set_consents(assessment, chosen)
+    db.session.commit()
+    return changed
 
 
 def _touch_open(assessment: Assessment, language: str) -> None:

@@ -253,7 +253,7 @@ def consent(token: str) -> Any:
         form = ConsentFields()
         if not form.validate_on_submit():
             abort(400)
-        consents.change_consents(assessment, form.chosen())
+        operations.change_consents(assessment, form.chosen())
         flash(_("Your choices are saved."), "success")
         return redirect(url_for(".consent", token=token))
     form = ConsentFields(

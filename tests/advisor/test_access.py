@@ -200,6 +200,7 @@ def _work_on(app: Flask, sample: Questionnaire, assessment_id: int) -> Target:
             assessment_id=assessment_id,
             partner_id="dzm-kreis-soest",
             partner={"id": "dzm-kreis-soest", "name": "DZM"},
+            nonce="0" * 64,
             token_hash=f"{assessment_id:064d}",
             introduction="Vorstellung",
             shared={},

@@ -5,6 +5,7 @@ order, and the advisor sees (and may record) each answer."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -13,7 +14,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from assessment.extensions import db
-from assessment.kernel.models import Assessment
+from assessment.kernel.models import Assessment, utcnow
+from assessment.mail.cli import mail_cli
 from assessment.mail.models import OutboxMessage
 from assessment.questionnaire import Questionnaire
 from assessment.referrals.models import Referral
@@ -24,6 +26,8 @@ from ..survey.helpers import Respondent, complete, csrf_token, text
 from .conftest import CRAFT_FIRM
 
 PROFILE = {**CRAFT_FIRM, "contact_email": "chef@tischlerei.example", "consent_advisors": "y"}
+#: The resume token of each firm's check, by its id.
+OWNERS: dict[int, str] = {}
 
 
 def firm(app: Flask, sample: Questionnaire, *, partners: bool) -> int:
@@ -34,7 +38,9 @@ def firm(app: Flask, sample: Questionnaire, *, partners: bool) -> int:
     profile = {**PROFILE, **({"consent_partners": "y"} if partners else {})}
     complete(owner, app, sample, "Tischlerei Vermittlung", profile)
     with app.app_context():
-        return db.session.scalars(select(Assessment.id).order_by(Assessment.id.desc())).first()
+        number = db.session.scalars(select(Assessment.id).order_by(Assessment.id.desc())).first()
+    OWNERS[number] = owner.token
+    return number
 
 
 def introduce(ada: FlaskClient, number: int, *partners: str, text_: str | None = None):
@@ -181,3 +187,50 @@ def test_a_wrong_partner_link_reveals_nothing(advisor_app: Flask, token: str) ->
     response = advisor_app.test_client().get(f"/p/{token}")
     assert response.status_code in (400, 404)
     assert "Tischlerei" not in text(response)
+
+
+def test_withdrawing_the_consent_closes_the_open_referrals(
+    advisor_app: Flask, ada: FlaskClient, sample: Questionnaire
+) -> None:
+    """Through the resume link the owner withdraws consent (c): the referral is closed as
+    withdrawn, its page shows nothing of the firm and takes no answer."""
+    number, path = partner_link(advisor_app, ada, sample)
+    with advisor_app.app_context():
+        token_owner = db.session.get(Assessment, number)
+        assert token_owner.consent_partners
+    owner = Respondent(advisor_app.test_client())
+    owner.token = OWNERS[number]
+    owner.choose_consents("advisors")  # no longer "partners"
+    partner = advisor_app.test_client()
+    page = text(partner.get(path))
+    assert "widerrufen" in page and "Tischlerei Vermittlung" not in page
+    assert "chef@tischlerei.example" not in page
+    assert answer(partner, path, "accepted").status_code == 200
+    with advisor_app.app_context():
+        referral = db.session.scalars(select(Referral)).one()
+        assert referral.state == "withdrawn" and [e.state for e in referral.events] == ["withdrawn"]
+    assert "vom Unternehmen widerrufen" in text(ada.get(f"/advisor/assessments/{number}"))
+
+
+def test_an_unanswered_referral_is_followed_up_and_reminded_once(
+    advisor_app: Flask, ada: FlaskClient, sample: Questionnaire
+) -> None:
+    """After REFERRAL_FOLLOW_UP_DAYS without an answer the referral is on the follow-up list and
+    the partner gets one reminder with the same link; an answer takes it off the list."""
+    _number, path = partner_link(advisor_app, ada, sample)
+    assert "Tischlerei Vermittlung" not in text(ada.get("/advisor/follow-up")), "too young"
+    with advisor_app.app_context():
+        referral = db.session.scalars(select(Referral)).one()
+        referral.created_at = utcnow() - timedelta(days=15)
+        db.session.commit()
+    assert "Tischlerei Vermittlung" in text(ada.get("/advisor/follow-up"))
+    runner = advisor_app.test_cli_runner()
+    assert runner.invoke(mail_cli, ["remind"]).output.strip().endswith("1 reminders queued")
+    assert runner.invoke(mail_cli, ["remind"]).output.strip().endswith("0 reminders queued")
+    with advisor_app.app_context():
+        [reminder] = [
+            m for m in db.session.scalars(select(OutboxMessage)) if m.kind == "referral_reminder"
+        ]
+        assert f"http://127.0.0.1:5000{path}" in reminder.content.decode(), "the same link"
+    answer(advisor_app.test_client(), path, "accepted")
+    assert "Tischlerei Vermittlung" not in text(ada.get("/advisor/follow-up"))

@@ -10,8 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.advisor.accounts import create_advisor
+from assessment.extensions import db
+from assessment.kernel.assessments import find_assessment, hash_token, new_token
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.pages import steps
+from assessment.referrals.models import Referral
 
 from ..survey.helpers import Respondent, complete
 from .audit import findings
@@ -146,6 +149,42 @@ def test_every_administrator_page(site: Site, page: Any, language: str) -> None:
     for path in ("/advisor/accounts", "/advisor/logins", "/advisor/outbox"):
         page.goto(site.url + path)
         found += findings(page, f"{language} admin {path.rsplit('/', 1)[-1]}")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_partner_page(site: Site, page: Any, sample: Questionnaire, language: str) -> None:
+    """A referral's page as the partner opens it: the firm's data, the answer (also with an
+    error), and after an answer."""
+    token = new_token()
+    owner = Respondent(site.app.test_client())
+    owner.start()
+    complete(owner, site.app, sample, "Tischlerei Partner", FIRM)
+    with site.app.app_context():
+        assessment = find_assessment(owner.token)
+        db.session.add(
+            Referral(
+                assessment_id=assessment.id,
+                partner_id="handwerkskammer-beratung",
+                partner={"id": "handwerkskammer-beratung", "name": "Handwerkskammer"},
+                nonce="0" * 64,
+                token_hash=hash_token(token),
+                introduction="Guten Tag,\nwir stellen Ihnen die Tischlerei vor.",
+                shared={"company": "Tischlerei Partner", "profile": FIRM, "priorities": []},
+            )
+        )
+        db.session.commit()
+    found: list[str] = []
+    choose_language(page, site, language)
+    page.goto(f"{site.url}/p/{token}")
+    found += findings(page, f"{language} partner page")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_have_count(1)
+    found += findings(page, f"{language} partner page with errors")
+    page.locator("input[name=state][value=accepted]").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".notice")).to_be_visible()
+    found += findings(page, f"{language} partner page answered")
     assert not found, "\n".join(found)
 
 

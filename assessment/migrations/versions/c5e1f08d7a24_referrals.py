@@ -23,6 +23,7 @@ def upgrade():
         sa.Column("assessment_id", sa.Integer(), nullable=False),
         sa.Column("partner_id", sa.String(length=100), nullable=False),
         sa.Column("partner", sa.JSON(), nullable=False),
+        sa.Column("nonce", sa.String(length=64), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("introduction", sa.Text(), nullable=False),
         sa.Column("shared", sa.JSON(), nullable=False),
