@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -98,7 +100,7 @@ def _page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
         rows=review_rows(questionnaire, assessments.stored_answers(assessment)),
         notes=workflow.notes(assessment),
         actions=workflow.action_items(assessment),
-        history=workflow.history(assessment),
+        history=history_entries(workflow.history(assessment), sent),
         consultations=workflow.consultations(assessment),
         referrals=sent,
         candidates=introductions.candidates(questionnaire, report, sent),
@@ -325,3 +327,45 @@ def record_referral(assessment_id: int, referral_id: int) -> Any:
         db.session.commit()
         flash(_("The answer is recorded."), "success")
     return _back(found, "referrals-title")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of the assessment's history: when, who, what."""
+
+    at: datetime
+    who: str
+    what: str
+
+
+def history_entries(events: list[AuditEvent], referrals: list[Referral]) -> list[HistoryEntry]:
+    """The advisors' changes and the referrals' answers by partners (or the closing by the
+    company's withdrawal), newest first."""
+    entries = [HistoryEntry(e.at, e.advisor.name, describe_event(e)) for e in events]
+    for referral in referrals:
+        partner = str(referral.partner.get("name", ""))
+        for event in referral.events:
+            if event.advisor_id is not None:
+                continue  # recorded by an advisor: in the audit log already
+            if event.state == "withdrawn":
+                entries.append(
+                    HistoryEntry(
+                        event.at,
+                        _("the company"),
+                        _(
+                            "Consent withdrawn: the introduction to %(partner)s is closed",
+                            partner=partner,
+                        ),
+                    )
+                )
+            else:
+                what = _("Answered: %(state)s", state=state_label(event.state))
+                if event.reason:
+                    what += f" \u2013 {event.reason}"
+                entries.append(HistoryEntry(event.at, partner, what))
+    return sorted(entries, key=lambda entry: _aware(entry.at), reverse=True)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time in UTC (SQLite returns them without their zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

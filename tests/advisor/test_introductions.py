@@ -126,6 +126,9 @@ def test_answers_in_any_order_are_recorded_and_shown(
     html = text(page)
     assert html.index("Projekt begonnen") < html.index("angenommen \u2013 ")
     assert "vom Partner beantwortet" in html
+    history = html[html.index('id="history-title"') :]
+    assert "Beantwortet: Projekt begonnen" in history and "Termin am Montag" in history
+    assert "Vorgestellt bei Handwerkskammer" in history, "who sent it, in the audit log"
     with advisor_app.app_context():
         referral = db.session.scalars(select(Referral)).one()
         referral_id = referral.id
@@ -209,7 +212,9 @@ def test_withdrawing_the_consent_closes_the_open_referrals(
     with advisor_app.app_context():
         referral = db.session.scalars(select(Referral)).one()
         assert referral.state == "withdrawn" and [e.state for e in referral.events] == ["withdrawn"]
-    assert "vom Unternehmen widerrufen" in text(ada.get(f"/advisor/assessments/{number}"))
+    page = text(ada.get(f"/advisor/assessments/{number}"))
+    assert "vom Unternehmen widerrufen" in page
+    assert "Einwilligung widerrufen: Die Vorstellung bei Handwerkskammer" in page
 
 
 def test_an_unanswered_referral_is_followed_up_and_reminded_once(
@@ -234,3 +239,19 @@ def test_an_unanswered_referral_is_followed_up_and_reminded_once(
         assert f"http://127.0.0.1:5000{path}" in reminder.content.decode(), "the same link"
     answer(advisor_app.test_client(), path, "accepted")
     assert "Tischlerei Vermittlung" not in text(ada.get("/advisor/follow-up"))
+
+
+def test_a_partner_gone_from_the_directory_stays_readable(
+    advisor_app: Flask, ada: FlaskClient, sample: Questionnaire
+) -> None:
+    """The referral keeps the partner's data as sent: after the directory drops the partner,
+    its page and the advisor's panel still name it."""
+    number, path = partner_link(advisor_app, ada, sample)
+    with advisor_app.app_context():
+        referral = db.session.scalars(select(Referral)).one()
+        referral.partner_id = "nicht-mehr-im-verzeichnis"
+        db.session.commit()
+    assert "Handwerkskammer" in text(advisor_app.test_client().get(path))
+    assert answer(advisor_app.test_client(), path, "in_contact").status_code == 302
+    page = text(ada.get(f"/advisor/assessments/{number}"))
+    assert "Handwerkskammer" in page and "in Kontakt mit dem Unternehmen" in page

@@ -120,3 +120,35 @@ CONTROLS_OUTSIDE = """
     .map((element) => element.outerHTML.slice(0, 80));
 }
 """
+
+
+#: The contrast of an element's text with the background behind it (WCAG's formula).
+CONTRAST = """
+(element) => {
+  const rgb = (value) => (value.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const [R, G, B] = [r, g, b].map((c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  let node = element, background = [255, 255, 255];
+  while (node && node.nodeType === 1) {
+    const value = rgb(getComputedStyle(node).backgroundColor);
+    if (value.length === 3 || (value.length === 4 && value[3] > 0)) {
+      background = value.slice(0, 3);
+      break;
+    }
+    node = node.parentElement;
+  }
+  const text = rgb(getComputedStyle(element).color).slice(0, 3);
+  const [a, b] = [luminance(text), luminance(background)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+"""
+
+
+def contrast(locator: Any) -> float:
+    """The contrast ratio of an element's text with what is behind it (1 to 21)."""
+    return float(locator.evaluate(CONTRAST))

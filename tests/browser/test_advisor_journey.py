@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from assessment.demo import FIRMS
 from assessment.questionnaire import Questionnaire
 
+from .audit import contrast
 from .conftest import Site, log_in, new_context
 
 #: The firms whose submitted checks the demo advisor sees, and how many checks they shared.
@@ -315,6 +316,8 @@ def test_advisor_journey(site: Site, page: Any, sample: Questionnaire, words: Wo
     actions = page.get_by_role("region", name=words.action_items, exact=True)
     expect(actions.locator(".item-text")).to_have_text([action])
     expect(actions.locator(".item-meta")).to_have_text([words.written_by])
+    remove = actions.locator("button.link-button").first
+    assert contrast(remove) >= 4.5, "the remove button is readable"
 
     status = page.get_by_label(words.review_status, exact=True)
     expect(status).to_have_value("in_review")
