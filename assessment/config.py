@@ -89,6 +89,9 @@ def config_from_env(
         #: A referral without the partner's answer after this many days is to be followed up,
         #: and the partner gets one reminder (`flask mail remind`).
         "REFERRAL_FOLLOW_UP_DAYS": _number(environ, "REFERRAL_FOLLOW_UP_DAYS", 14),
+        #: Owners who agreed to be contacted get one invitation to repeat a check this many
+        #: months after submitting it (`flask mail invite`).
+        "REPEAT_INVITATION_MONTHS": _number(environ, "REPEAT_INVITATION_MONTHS", 12),
         **_mail_settings(environ, instance_path, environment),
     }
 

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..kernel.models import utcnow
 from .delivery import deliver_due
 from .digest import queue_digests
+from .invitations import queue_invitations
 from .models import OutboxMessage
 from .reminders import queue_reminders
 from .transport import configured_transport
@@ -73,6 +74,12 @@ def digest_command(hours: int) -> None:
 def remind_command() -> None:
     """Queue one reminder to each partner who has not answered a referral in time (daily)."""
     click.echo(f"{queue_reminders(utcnow())} reminders queued")
+
+
+@mail_cli.command("invite")
+def invite_command() -> None:
+    """Queue the invitations to repeat a check that are due (run it daily)."""
+    click.echo(f"{queue_invitations(utcnow())} invitations queued")
 
 
 @mail_cli.command("status")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalogue import questionnaires
@@ -25,6 +25,7 @@ from ..mail.limits import count_message
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.conditions import visible_answers
 from ..referrals.models import withdraw_referrals
+from .models import RepeatInvitation
 
 PROFILE_COLUMNS = ("sector", "size", "region")
 
@@ -260,3 +261,18 @@ def send_resume_link(
     )
     enqueue(message, "resume_link", assessment.id)
     db.session.commit()
+
+
+def find_invitation(token: str) -> RepeatInvitation | None:
+    """The invitation a link opens; None for any other token."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalars(
+        select(RepeatInvitation).where(RepeatInvitation.token_hash == hash_token(token))
+    ).first()
+
+
+def accept_invitation(invitation: RepeatInvitation, language: str) -> tuple[Assessment, str]:
+    """Start the repeat check the invitation offers (once); the new check and its token."""
+    invitation.used_at = utcnow()
+    return repeat_assessment(invitation.assessment, language)

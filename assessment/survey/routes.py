@@ -20,6 +20,7 @@ ROUTES = (
     Route("/a/<token>/export.json", views.export),
     Route("/a/<token>/delete", views.delete, ("GET", "POST")),
     Route("/a/<token>/repeat", views.repeat, ("POST",)),
+    Route("/again/<token>", views.invitation, ("GET", "POST")),
 )
 
 

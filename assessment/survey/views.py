@@ -404,3 +404,24 @@ def _back_target(back: str | None, token: str, questionnaire: Questionnaire) -> 
     if number.isdigit() and int(number) < len(steps(questionnaire)):
         return url_for(".step", token=token, number=int(number))
     return url_for(".resume", token=token)
+
+
+def invitation(token: str) -> Any:
+    """An invitation to repeat a check: a page with one button (so that a mail program that
+    follows links starts nothing); the button starts the repeat check, once."""
+    found = operations.find_invitation(token)
+    if found is None:
+        abort(404, _("This link does not open a page. It may be mistyped or no longer valid."))
+    if request.method == "POST" and found.used_at is None:
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        _assessment, new_token = operations.accept_invitation(found, current_language())
+        flash(_("Your repeat check has started; your company profile is filled in."), "info")
+        return redirect(url_for(".step", token=new_token, number=0))
+    questionnaire = assessments.questionnaire_of(found.assessment)
+    return render_template(
+        "survey/invitation.html",
+        invitation=found,
+        questionnaire=questionnaire,
+        form=FlaskForm(),
+    )

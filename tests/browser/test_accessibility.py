@@ -3,6 +3,7 @@ pixels and at 200 % zoom, and screenshots at desktop and phone width (see audit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +16,7 @@ from assessment.kernel.assessments import find_assessment, hash_token, new_token
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.pages import steps
 from assessment.referrals.models import Referral
+from assessment.survey.models import RepeatInvitation
 
 from ..survey.helpers import Respondent, complete
 from .audit import findings
@@ -185,6 +187,28 @@ def test_the_partner_page(site: Site, page: Any, sample: Questionnaire, language
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".notice")).to_be_visible()
     found += findings(page, f"{language} partner page answered")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_invitation_page(site: Site, page: Any, sample: Questionnaire, language: str) -> None:
+    """The invitation to repeat a check, before and after its button was used."""
+    token = new_token()
+    owner = Respondent(site.app.test_client())
+    owner.start()
+    complete(owner, site.app, sample, "Tischlerei Wieder", FIRM)
+    with site.app.app_context():
+        assessment = find_assessment(owner.token)
+        db.session.add(RepeatInvitation(assessment_id=assessment.id, token_hash=hash_token(token)))
+        db.session.commit()
+    found: list[str] = []
+    choose_language(page, site, language)
+    page.goto(f"{site.url}/again/{token}")
+    found += findings(page, f"{language} invitation")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/step/0$"))
+    page.goto(f"{site.url}/again/{token}")
+    found += findings(page, f"{language} invitation used")
     assert not found, "\n".join(found)
 
 

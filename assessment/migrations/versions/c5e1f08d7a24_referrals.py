@@ -1,4 +1,4 @@
-"""Referrals of firms to partners, and the partners' answers
+"""Referrals of firms to partners, the partners' answers, and invitations to repeat a check
 
 Revision ID: c5e1f08d7a24
 Revises: a93d6b2e5c18
@@ -80,8 +80,27 @@ def upgrade():
             batch_op.f("ix_referral_events_referral_id"), ["referral_id"], unique=False
         )
 
+    op.create_table(
+        "repeat_invitations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("assessment_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assessment_id"],
+            ["assessments.id"],
+            name=op.f("fk_repeat_invitations_assessment_id_assessments"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_repeat_invitations")),
+        sa.UniqueConstraint("assessment_id", name=op.f("uq_repeat_invitations_assessment_id")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_repeat_invitations_token_hash")),
+    )
+
 
 def downgrade():
+    op.drop_table("repeat_invitations")
     with op.batch_alter_table("referral_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_referral_events_referral_id"))
     op.drop_table("referral_events")
