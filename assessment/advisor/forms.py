@@ -88,6 +88,8 @@ class FilterForm(FlaskForm):
     status = SelectField(_l("Status"), default="")
     assigned = SelectField(_l("Assigned to"), default="")
     consultation = SelectField(_l("Consultation"), default="")
+    partners = SelectField(_l("Introductions allowed (consent c)"), default="")
+    referrals = SelectField(_l("Introductions to partners"), default="")
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()], format="%Y-%m-%d")
     submitted_to = DateField(_l("Submitted until"), validators=[Optional()], format="%Y-%m-%d")
     sort = SelectField(_l("Sort by"), default="newest")
@@ -112,6 +114,12 @@ class FilterForm(FlaskForm):
             anything,
             ("open", str(_l("Requested, not yet done"))),
             ("any", str(_l("Requested at any time"))),
+        ]
+        self.partners.choices = [anything, ("yes", str(_l("Yes"))), ("no", str(_l("No")))]
+        self.referrals.choices = [
+            anything,
+            ("open", str(_l("Under way"))),
+            ("any", str(_l("Introduced at any time"))),
         ]
         self.sort.choices = [(key, sort_name(key)) for key in SORTS]
 
@@ -153,6 +161,8 @@ class FilterForm(FlaskForm):
             status=value("status"),
             assigned=value("assigned"),
             consultation=value("consultation"),
+            partners=value("partners"),
+            referrals=value("referrals"),
             submitted_from=self.submitted_from.data if dates_ok else None,
             submitted_to=self.submitted_to.data if dates_ok else None,
             timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
@@ -180,6 +190,8 @@ FILTER_NAMES = (
     "status",
     "assigned",
     "consultation",
+    "partners",
+    "referrals",
     "submitted_from",
     "submitted_to",
     "sort",

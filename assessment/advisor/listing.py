@@ -16,6 +16,7 @@ from ..extensions import db
 from ..kernel.models import REVIEW_STATUSES, Assessment, QuestionnaireVersion, company_key
 from ..kernel.pinning import pinned_questionnaire
 from ..questionnaire import Questionnaire
+from ..referrals.models import CLOSED, Referral
 from .models import Advisor
 
 PER_PAGE = 25
@@ -56,6 +57,10 @@ class Filters:
     assigned: str = ""
     #: "open": a consultation request not yet done; "any": any request.
     consultation: str = ""
+    #: "yes" or "no": whether the firm agreed to be introduced to partners (consent c).
+    partners: str = ""
+    #: "open": a referral to a partner still under way; "any": any referral.
+    referrals: str = ""
     #: The time zone in which the dates are days.
     timezone: str = "UTC"
 
@@ -93,6 +98,13 @@ class Filters:
             if self.consultation == "open":
                 asked = asked & (ConsultationRequest.status != "done")
             found.append(exists().where(asked))
+        if self.partners in ("yes", "no"):
+            found.append(Assessment.consent_partners.is_(self.partners == "yes"))
+        if self.referrals in ("open", "any"):
+            referred = Referral.assessment_id == Assessment.id
+            if self.referrals == "open":
+                referred = referred & Referral.state.not_in(CLOSED)
+            found.append(exists().where(referred))
         return found
 
 
@@ -127,6 +139,8 @@ class Row:
     questionnaire: Questionnaire
     #: The status of the latest consultation request, if the company asked for one.
     consultation: str | None = None
+    #: Referrals to partners still under way.
+    open_referrals: int = 0
 
 
 @dataclass(frozen=True)
@@ -155,27 +169,40 @@ def list_page(filters: Filters, advisor_id: int, sort: str, number: int) -> Page
     by_status = dict.fromkeys(REVIEW_STATUSES, 0) | dict(counted)  # type: ignore[arg-type]
     total = by_status.get(filters.status, 0) if filters.status else sum(by_status.values())
     number = min(max(1, number), max(1, math.ceil(total / PER_PAGE)))
-    statement = filtered(filters, advisor_id, sort).limit(PER_PAGE).offset((number - 1) * PER_PAGE)
+    statement = (
+        filtered(filters, advisor_id, sort)
+        .add_columns(_latest_consultation(), _open_referrals())
+        .limit(PER_PAGE)
+        .offset((number - 1) * PER_PAGE)
+    )
     found = db.session.execute(statement).all()
-    versions = versions_by_id(a.questionnaire_version_id for a, _name in found)
-    asked = consultation_states(a.id for a, _name in found)
+    versions = versions_by_id(a.questionnaire_version_id for a, *_rest in found)
     rows = [
-        Row(a, name, versions[a.questionnaire_version_id], asked.get(a.id)) for a, name in found
+        Row(a, name, versions[a.questionnaire_version_id], asked, referrals or 0)
+        for a, name, asked, referrals in found
     ]
     return Page(rows=rows, number=number, total=total, by_status=by_status)
 
 
-def consultation_states(ids: Iterable[int]) -> dict[int, str]:
-    """The status of each check's latest consultation request, for those that asked."""
-    wanted = list(ids)
-    if not wanted:
-        return {}
-    found = db.session.execute(
-        select(ConsultationRequest.assessment_id, ConsultationRequest.status)
-        .where(ConsultationRequest.assessment_id.in_(wanted))
-        .order_by(ConsultationRequest.created_at, ConsultationRequest.id)
-    ).all()
-    return dict(found)  # type: ignore[arg-type]  # ordered by time: the latest wins
+def _latest_consultation() -> Any:
+    """The status of each line's latest consultation request (None without one)."""
+    return (
+        select(ConsultationRequest.status)
+        .where(ConsultationRequest.assessment_id == Assessment.id)
+        .order_by(ConsultationRequest.created_at.desc(), ConsultationRequest.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _open_referrals() -> Any:
+    """How many referrals of each line are still under way."""
+    return (
+        select(func.count())
+        .select_from(Referral)
+        .where(Referral.assessment_id == Assessment.id, Referral.state.not_in(CLOSED))
+        .scalar_subquery()
+    )
 
 
 def versions_by_id(ids: Iterable[int]) -> dict[int, Questionnaire]:

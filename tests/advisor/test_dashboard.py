@@ -191,7 +191,8 @@ def test_labels_are_shown_instead_of_ids(ada: FlaskClient, firms: dict[str, int]
     assert line[5] == "40"
     assert line[6] == "Entdecker"
     gamma = next(line for line in cells(ada.get(DASHBOARD)) if line[0] == "Gamma Elektro")
-    assert gamma[-2] == "Ada Lovelace" and gamma[-1] == "\u2013", "assigned; no consultation"
+    assert gamma[-4] == "Ada Lovelace" and gamma[-3] == "\u2013", "assigned; no consultation"
+    assert gamma[-2:] == ["Nein", "0"], "no consent (c), no introduction under way"
 
 
 def test_labels_in_english(ada_en: FlaskClient, firms: dict[str, int]) -> None:
@@ -544,4 +545,4 @@ def test_queries_do_not_grow_with_the_rows(
     many = statements_for(advisor_app, ada, DASHBOARD)
     assert len(companies(ada.get(DASHBOARD))) == PER_PAGE
     assert few == many, "each line of the list costs queries"
-    assert many <= 6, many  # the page, its counts, the versions, the consultations, the login
+    assert many <= 5, many

@@ -255,3 +255,19 @@ def test_a_partner_gone_from_the_directory_stays_readable(
     assert answer(advisor_app.test_client(), path, "in_contact").status_code == 302
     page = text(ada.get(f"/advisor/assessments/{number}"))
     assert "Handwerkskammer" in page and "in Kontakt mit dem Unternehmen" in page
+
+
+def test_the_dashboard_filters_by_consent_and_open_referrals(
+    advisor_app: Flask, ada: FlaskClient, sample: Questionnaire
+) -> None:
+    """Consent (c) and the referrals under way are columns and filters of the list."""
+    _number, path = partner_link(advisor_app, ada, sample)
+    firm(advisor_app, sample, partners=False)
+    listed = text(ada.get("/advisor/?referrals=open"))
+    assert listed.count("Tischlerei Vermittlung</a>") == 1
+    assert re.search(r"<td>Ja</td>\s*<td>1</td>", listed), "consent (c), one under way"
+    assert text(ada.get("/advisor/?partners=no")).count("Tischlerei Vermittlung</a>") == 1
+    assert text(ada.get("/advisor/?partners=yes")).count("Tischlerei Vermittlung</a>") == 1
+    answer(advisor_app.test_client(), path, "declined", "Keine Kapazität")
+    assert "Tischlerei Vermittlung</a>" not in text(ada.get("/advisor/?referrals=open"))
+    assert "Tischlerei Vermittlung</a>" in text(ada.get("/advisor/?referrals=any"))

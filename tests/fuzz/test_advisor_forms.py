@@ -166,6 +166,8 @@ VALID_FILTERS: dict[str, st.SearchStrategy[str]] = {
     "status": st.sampled_from(["", *REVIEW_STATUSES]),
     "assigned": st.sampled_from(["", "me", "nobody"]),
     "consultation": st.sampled_from(["", "open", "any"]),
+    "partners": st.sampled_from(["", "yes", "no"]),
+    "referrals": st.sampled_from(["", "open", "any"]),
     "submitted_from": st.one_of(st.just(""), DATES),
     "submitted_to": st.one_of(st.just(""), DATES),
     "sort": st.sampled_from(list(SORTS)),
