@@ -7,13 +7,13 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
 
 from ..extensions import db
-from ..kernel.models import utcnow
+from ..kernel.models import as_utc, utcnow
 from ..logs import log_event
 from ..questionnaire.cleantext import has_invisible
 from .models import Advisor, AdvisorSession, LoginAttempt
@@ -216,18 +216,13 @@ def session_advisor(token: str | None, advisor_id: int) -> Advisor | None:
     if found is None or found.ended_at is not None or not found.advisor.active:
         return None
     now, limits = utcnow(), Limits.configured()
-    if now - _aware(found.last_seen_at) > limits.idle or now - _aware(found.created_at) > (
+    if now - as_utc(found.last_seen_at) > limits.idle or now - as_utc(found.created_at) > (
         limits.absolute
     ):
         found.ended_at = now
         db.session.commit()
         return None
-    if now - _aware(found.last_seen_at) > TOUCH_INTERVAL:
+    if now - as_utc(found.last_seen_at) > TOUCH_INTERVAL:
         found.last_seen_at = now
         db.session.commit()
     return found.advisor
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)

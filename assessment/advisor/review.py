@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,7 +16,7 @@ from ..consultation.models import status_label
 from ..extensions import db
 from ..i18n import localize
 from ..kernel import assessments
-from ..kernel.models import Assessment
+from ..kernel.models import Assessment, as_utc
 from ..questionnaire.pages import review_rows
 from ..referrals.models import STATES, Referral, state_label
 from ..report.content import build_report
@@ -363,9 +363,4 @@ def history_entries(events: list[AuditEvent], referrals: list[Referral]) -> list
                 if event.reason:
                     what += f" \u2013 {event.reason}"
                 entries.append(HistoryEntry(event.at, partner, what))
-    return sorted(entries, key=lambda entry: _aware(entry.at), reverse=True)
-
-
-def _aware(moment: datetime) -> datetime:
-    """A stored time in UTC (SQLite returns them without their zone)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return sorted(entries, key=lambda entry: as_utc(entry.at), reverse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import FrameType
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..extensions import db
-from ..kernel.models import utcnow
+from ..kernel.models import as_utc, utcnow
 from .delivery import deliver_due
 from .digest import queue_digests
 from .invitations import queue_invitations
@@ -112,5 +112,4 @@ def status_line(entry: OutboxMessage) -> str:
 def local_time(moment: datetime, pattern: str) -> str:
     """A stored time (UTC) in the configured time zone."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(zone).strftime(pattern)
+    return as_utc(moment).astimezone(zone).strftime(pattern)

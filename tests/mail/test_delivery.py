@@ -4,7 +4,7 @@ attempt marks the message failed with the reason; two workers never take the sam
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from assessment.extensions import db
-from assessment.kernel.models import utcnow
+from assessment.kernel.models import as_utc, utcnow
 from assessment.mail.cli import mail_cli
 from assessment.mail.compose import AddressError, compose
 from assessment.mail.delivery import claim_next, enqueue
@@ -51,13 +51,8 @@ def entry(app: Flask, message_id: int) -> OutboxMessage:
         assert found is not None
         _content = found.content  # loaded now: it is deferred
         db.session.expunge(found)
-        found.next_attempt_at = aware(found.next_attempt_at)
+        found.next_attempt_at = as_utc(found.next_attempt_at)
         return found
-
-
-def aware(moment: datetime) -> datetime:
-    """A time in UTC (SQLite gives them back without their zone)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def make_due(app: Flask) -> None:

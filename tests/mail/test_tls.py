@@ -8,6 +8,7 @@ import ssl
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -44,6 +45,14 @@ def certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLConte
     return context
 
 
+def settings(server: MailServer, security: str, password: str | None = None) -> dict[str, Any]:
+    """The app's configuration for delivering to the server, logging in if given a password."""
+    found: dict[str, Any] = {**server.settings(), "MAIL_SECURITY": security}
+    if password is not None:
+        found |= {"MAIL_USER": LOGIN[0], "MAIL_PASSWORD": password}
+    return found
+
+
 def serving(server: MailServer) -> Iterator[MailServer]:
     """Run the server for the test."""
     server.start()
@@ -67,13 +76,7 @@ def test_starttls_with_a_login(
     app: Flask, starttls_server: MailServer, sample: Questionnaire
 ) -> None:
     """MAIL_SECURITY=starttls upgrades the connection and logs in before sending."""
-    app.config.update(
-        MAIL_HOST="127.0.0.1",
-        MAIL_PORT=starttls_server.port,
-        MAIL_SECURITY="starttls",
-        MAIL_USER=LOGIN[0],
-        MAIL_PASSWORD=LOGIN[1],
-    )
+    app.config.update(settings(starttls_server, "starttls", LOGIN[1]))
     queue(app, sample)
     assert deliver(app) == "1 sent, 0 to try again later, 0 failed"
     assert starttls_server.wait_for(1) and starttls_server.logins == [LOGIN[0]]
@@ -83,13 +86,7 @@ def test_a_wrong_password_waits_for_a_fix(
     app: Flask, starttls_server: MailServer, sample: Questionnaire
 ) -> None:
     """A refused login is a setting to correct, not a reason to drop the message: it waits."""
-    app.config.update(
-        MAIL_HOST="127.0.0.1",
-        MAIL_PORT=starttls_server.port,
-        MAIL_SECURITY="starttls",
-        MAIL_USER=LOGIN[0],
-        MAIL_PASSWORD="falsch",
-    )
+    app.config.update(settings(starttls_server, "starttls", "falsch"))
     [queued] = queue(app, sample)
     assert deliver(app) == "0 sent, 1 to try again later, 0 failed"
     assert entry(app, queued).status == "pending"
@@ -97,7 +94,7 @@ def test_a_wrong_password_waits_for_a_fix(
 
 def test_tls_from_the_first_byte(app: Flask, tls_server: MailServer, sample: Questionnaire) -> None:
     """MAIL_SECURITY=tls connects with TLS at once (port 465 in practice)."""
-    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=tls_server.port, MAIL_SECURITY="tls")
+    app.config.update(settings(tls_server, "tls"))
     queue(app, sample)
     assert deliver(app) == "1 sent, 0 to try again later, 0 failed"
     assert tls_server.wait_for(1)[0].message["Subject"] == "Ihr Link 0"
@@ -110,7 +107,7 @@ def test_a_certificate_that_is_not_trusted_is_refused(
     monkeypatch.delenv("SSL_CERT_FILE")
     monkeypatch.setenv("SSL_CERT_DIR", "/nonexistent")
     monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent")
-    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=tls_server.port, MAIL_SECURITY="tls")
+    app.config.update(settings(tls_server, "tls"))
     [queued] = queue(app, sample)
     assert deliver(app) == "0 sent, 1 to try again later, 0 failed"
     assert "CERTIFICATE_VERIFY_FAILED" in (entry(app, queued).last_error or "")
