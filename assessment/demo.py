@@ -455,4 +455,8 @@ def bulk_row(
         "review_status": rng.choices(REVIEW_STATUSES, REVIEW_WEIGHTS)[0],
         "actions_in_report": False,
     }
+    urgency = questionnaire.urgency_question()
+    if urgency is not None:
+        rank = rng.randrange(len(urgency.options))
+        row["urgency"], row["urgency_rank"] = urgency.options[rank].id, rank
     return row, scores

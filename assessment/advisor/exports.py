@@ -1,7 +1,9 @@
 """Advisor pages: the filtered list as a CSV download (streamed) and as an Excel workbook.
 
 Both files have the same columns: the assessment's id, company and contact, the questionnaire,
-the profile, the dates, the review, the overall result and every dimension's score and level.
+the profile, the dates, the review, the three consents, the urgency the owner gave, the next
+follow-up, the latest consultation request, the introductions to partners (how many, how many
+under way, each partner with its state), the overall result and every dimension's score and level.
 Profile answers, levels and review statuses appear as their labels in the current language (the
 column a person reads; the filters still use the ids). Scores are rounded half up to one decimal.
 The CSV comes in two dialects, chosen on the dashboard's export form: for Excel as German
@@ -19,7 +21,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import IO, Any
 
 from flask import Response, abort, current_app, request, send_file, stream_with_context
@@ -30,12 +32,23 @@ from sqlalchemy import Connection, Row, Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 from xlsxwriter import Workbook
 
+from ..catalogue import questionnaires
+from ..consultation.models import REQUEST_STATUSES
+from ..consultation.models import status_label as consultation_label
 from ..extensions import db
 from ..i18n import localize
 from ..kernel.models import REVIEW_STATUSES, Assessment, DimensionScore
 from ..questionnaire import Questionnaire
+from ..referrals.models import Referral, state_label
 from .forms import FilterForm, status_name
-from .listing import Filters, filtered, versions_by_id
+from .listing import (
+    Filters,
+    all_referrals,
+    filtered,
+    latest_consultation,
+    open_referrals,
+    versions_by_id,
+)
 from .models import Advisor
 
 #: Assessments read, and dimension scores fetched, per query; also the CSV's chunk size.
@@ -59,6 +72,14 @@ COLUMNS = (
     Assessment.submitted_at,
     Assessment.review_status,
     Advisor.name,
+    Assessment.consent_benchmark,
+    Assessment.consent_advisors,
+    Assessment.consent_partners,
+    Assessment.urgency,
+    Assessment.follow_up_on,
+    latest_consultation(),
+    all_referrals(),
+    open_referrals(),
     Assessment.overall_score,
     Assessment.overall_level,
 )
@@ -67,7 +88,7 @@ TIME_CELLS = (9, 10)
 PROFILE = ("sector", "size", "region")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-Cell = str | int | float | datetime | None
+Cell = str | int | float | datetime | date | None
 
 
 def neutralise(text: str) -> str:
@@ -91,6 +112,8 @@ class VersionLabels:
     #: The options' labels of each profile question.
     options: dict[str, Labels]
     levels: Labels
+    #: The options' labels of the urgency question.
+    urgency: Labels
 
     @classmethod
     def of(cls, questionnaire: Questionnaire) -> VersionLabels:
@@ -101,7 +124,14 @@ class VersionLabels:
             choices = getattr(question, "options", None) or ()
             options[question_id] = Labels((o.id, neutralise(localize(o.label))) for o in choices)
         levels = Labels((v.id, neutralise(localize(v.label))) for v in questionnaire.levels)
-        return cls(neutralise(questionnaire.id), questionnaire.version, options, levels)
+        served = questionnaires().get(questionnaire.id)
+        question = questionnaire.urgency_question(served.urgency if served else None)
+        urgency = (
+            Labels((o.id, neutralise(localize(o.label))) for o in question.options)
+            if question
+            else Labels()
+        )
+        return cls(neutralise(questionnaire.id), questionnaire.version, options, levels, urgency)
 
 
 @dataclass(frozen=True)
@@ -169,6 +199,15 @@ def header(dimensions: dict[str, str]) -> list[str]:
         _("Submitted (UTC)"),
         _("Review status"),
         _("Assigned advisor"),
+        _("Consent (a): counts in benchmarks"),
+        _("Consent (b): shared with the centre"),
+        _("Consent (c): introductions to partners"),
+        _("Urgency"),
+        _("Next follow-up"),
+        _("Consultation request"),
+        _("Introductions to partners"),
+        _("Introductions under way"),
+        _("Introductions: partner and state"),
         _("Overall score"),
         _("Overall level"),
     ]
@@ -206,6 +245,8 @@ def _chunks(
     connection = db.session.connection()
     result = connection.execute(statement.execution_options(yield_per=CHUNK))
     statuses = Labels((status, neutralise(status_name(status))) for status in REVIEW_STATUSES)
+    statuses.update((status, neutralise(consultation_label(status))) for status in REQUEST_STATUSES)
+    statuses.update({True: neutralise(_("Yes")), False: neutralise(_("No"))})
     groups = [dimensions[at : at + JOINED] for at in range(0, len(dimensions), JOINED)]
     queries = [dimension_scores_query(group) for group in groups]
     for partition in result.partitions():
@@ -214,7 +255,25 @@ def _chunks(
             labels.update(_labels(versions_by_id(missing)))
         ids = [row[0] for row in partition]
         scores = _scores(connection, queries, ids)
-        yield [_cells(row, labels[row[3]], statuses, scores[row[0]]) for row in partition]
+        referred = _referral_states(connection, ids)
+        yield [
+            _cells(row, labels[row[3]], statuses, scores[row[0]], referred.get(row[0]))
+            for row in partition
+        ]
+
+
+def _referral_states(connection: Connection, ids: list[int]) -> dict[int, str]:
+    """Each assessment's referrals as "partner: state; ...", in the order they were sent."""
+    rows = connection.execute(
+        select(Referral.assessment_id, Referral.partner, Referral.state)
+        .where(Referral.assessment_id.in_(ids))
+        .order_by(Referral.created_at, Referral.id)
+    )
+    found: dict[int, list[str]] = {}
+    for number, partner, state in rows:
+        name = (partner or {}).get("name") or ""
+        found.setdefault(number, []).append(f"{name}: {state_label(state)}")
+    return {number: neutralise("; ".join(parts)) for number, parts in found.items()}
 
 
 def _scores(
@@ -244,11 +303,16 @@ def dimension_scores_query(dimensions: Sequence[str]) -> Select[Any]:
 
 
 def _cells(
-    row: Row[Any], version: VersionLabels, statuses: Labels, scores: Sequence[Any]
+    row: Row[Any],
+    version: VersionLabels,
+    statuses: Labels,
+    scores: Sequence[Any],
+    referred: str | None = None,
 ) -> list[Cell]:
     """One assessment's line: numbers as numbers, times as times, text made harmless."""
     (number, company, email, _version, language, sector, size, region) = row[:8]
-    (started, submitted, review, advisor, score, level) = row[8:]
+    (started, submitted, review, advisor, *consents) = row[8:15]
+    (urgency, follow_up, consultation, referrals, under_way, score, level) = row[15:]
     options = version.options
     dimensions: list[Any] = list(scores)
     dimensions[0::2] = [rounded(value) for value in dimensions[0::2]]
@@ -267,6 +331,13 @@ def _cells(
         _utc(submitted),
         statuses[review],
         _text(advisor),
+        *(statuses[bool(consent)] for consent in consents),
+        version.urgency[urgency],
+        follow_up,
+        statuses[consultation],
+        referrals,
+        under_way,
+        referred,
         rounded(score),
         version.levels[level],
         *dimensions,
@@ -345,6 +416,8 @@ def _in_dialect(cells: list[Cell], dialect: CsvDialect) -> list[Cell]:
                 written.append(format_datetime(cell.replace(tzinfo=UTC), "dd.MM.yyyy HH:mm:ss"))
             else:
                 written.append(cell.isoformat(sep=" ", timespec="seconds"))
+        elif isinstance(cell, date):
+            written.append(cell.strftime("%d.%m.%Y") if dialect.local_times else cell.isoformat())
         elif isinstance(cell, float) and dialect.decimal != ".":
             written.append(str(cell).replace(".", dialect.decimal))
         else:
@@ -412,6 +485,7 @@ def write_workbook(file: IO[bytes], export: Export) -> None:
     bold = workbook.add_format({"bold": True})
     formats = {
         datetime: workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        date: workbook.add_format({"num_format": "yyyy-mm-dd"}),
         float: workbook.add_format({"num_format": "0.0"}),
     }
     sheet.set_column(0, len(export.header) - 1, 16)
@@ -437,6 +511,8 @@ def _write_line(sheet: Any, line: int, cells: list[Cell], formats: dict[type, An
             sheet.write_string(line, column, value)
         elif isinstance(value, datetime):
             sheet.write_datetime(line, column, value, formats[datetime])
+        elif isinstance(value, date):
+            sheet.write_datetime(line, column, value, formats[date])
         elif isinstance(value, float):
             sheet.write_number(line, column, value, formats[float])
         else:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -12,20 +13,31 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..catalogue import questionnaires
 from ..i18n import localize
 from ..kernel.models import REVIEW_STATUSES
+from ..questionnaire import Questionnaire
 from ..referrals.models import ANSWERS, STATE_LABELS
 from ..textfields import FreeTextField, NoInvisibleCharacters
 from .listing import SORTS, Filters
+from .models import ACTION_OWNERS, ACTION_STATUSES
 from .passwords import MAX_LENGTH
 
 NOTE_LENGTH = 5000
@@ -69,6 +81,8 @@ def sort_name(sort: str) -> str:
         "company": _l("Company (A-Z)"),
         "score_high": _l("Highest score first"),
         "score_low": _l("Lowest score first"),
+        "urgency": _l("Most urgent first"),
+        "follow_up": _l("Next follow-up first"),
     }
     return str(names[sort])
 
@@ -90,6 +104,8 @@ class FilterForm(FlaskForm):
     consultation = SelectField(_l("Consultation"), default="")
     partners = SelectField(_l("Introductions allowed (consent c)"), default="")
     referrals = SelectField(_l("Introductions to partners"), default="")
+    urgency = SelectField(_l("Urgency"), default="")
+    follow_up = SelectField(_l("Follow-up"), default="")
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()], format="%Y-%m-%d")
     submitted_to = DateField(_l("Submitted until"), validators=[Optional()], format="%Y-%m-%d")
     sort = SelectField(_l("Sort by"), default="newest")
@@ -120,6 +136,12 @@ class FilterForm(FlaskForm):
             anything,
             ("open", str(_l("Under way"))),
             ("any", str(_l("Introduced at any time"))),
+        ]
+        self.urgency.choices = [anything, *_urgency_options(catalogue)]
+        self.follow_up.choices = [
+            anything,
+            ("overdue", str(_l("Overdue"))),
+            ("planned", str(_l("A step with a due date is open"))),
         ]
         self.sort.choices = [(key, sort_name(key)) for key in SORTS]
 
@@ -163,9 +185,12 @@ class FilterForm(FlaskForm):
             consultation=value("consultation"),
             partners=value("partners"),
             referrals=value("referrals"),
+            urgency=value("urgency"),
+            follow_up=value("follow_up"),
             submitted_from=self.submitted_from.data if dates_ok else None,
             submitted_to=self.submitted_to.data if dates_ok else None,
             timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+            today=local_today(),
         )
 
     @property
@@ -192,6 +217,8 @@ FILTER_NAMES = (
     "consultation",
     "partners",
     "referrals",
+    "urgency",
+    "follow_up",
     "submitted_from",
     "submitted_to",
     "sort",
@@ -211,6 +238,21 @@ def _profile_options(catalogue: Iterable[object], question_id: str) -> Choices:
     for questionnaire in catalogue:
         question = questionnaire.question_index.get(question_id)  # type: ignore[attr-defined]
         for option in getattr(question, "options", ()) or ():
+            found.setdefault(option.id, localize(option.label))
+    return list(found.items())
+
+
+def local_today() -> date:
+    """Today in the centre's time zone."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def _urgency_options(catalogue: Iterable[Questionnaire]) -> Choices:
+    """The options of the urgency questions of the served questionnaires, most urgent first."""
+    found: dict[str, str] = {}
+    for questionnaire in catalogue:
+        question = questionnaire.urgency_question()
+        for option in reversed(question.options if question else ()):
             found.setdefault(option.id, localize(option.label))
     return list(found.items())
 
@@ -243,8 +285,19 @@ class NoteForm(FlaskForm):
     )
 
 
+#: Who carries out an action item, in words.
+OWNER_LABELS = {"advisor": _l("The centre's advisor"), "firm": _l("The company")}
+#: An action item's status, in words.
+ACTION_STATUS_LABELS = {"open": _l("open"), "done": _l("done")}
+
+
+def owner_label(owner: str) -> str:
+    """Who carries out an action item, in words."""
+    return str(OWNER_LABELS.get(owner, owner))
+
+
 class ActionForm(FlaskForm):
-    """A new step of the advisor's action plan."""
+    """A new step of the advisor's action plan: what, by when, and who does it."""
 
     text = FreeTextField(
         _l("Action item"),
@@ -253,6 +306,38 @@ class ActionForm(FlaskForm):
             Length(max=ACTION_LENGTH, message=_l("A step may have at most %(max)d characters.")),
         ],
     )
+    due_on = DateField(
+        _l("Due on (optional)"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        description=_l("The earliest open step's date is the company's next follow-up."),
+    )
+    owner = SelectField(
+        _l("Who does it"),
+        choices=[SelectChoice(key, OWNER_LABELS[key]) for key in ACTION_OWNERS],
+        default="advisor",
+    )
+
+    def validate_due_on(self, field: DateField) -> None:
+        """A due date is a real day, not a typing error."""
+        if field.data and not EARLIEST <= field.data <= LATEST:
+            raise ValidationError(str(_l("Please enter a date between 1900 and 2999.")))
+
+
+class ActionEditForm(ActionForm):
+    """An action item changed: its text, due date, who does it, and whether it is done."""
+
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice(key, ACTION_STATUS_LABELS[key]) for key in ACTION_STATUSES],
+        default="open",
+    )
+
+
+class ActionStatusForm(FlaskForm):
+    """Mark an action item done, or open again, with one button."""
+
+    status = HiddenField(validators=[AnyOf(ACTION_STATUSES)])
 
 
 class ShareActionsForm(FlaskForm):

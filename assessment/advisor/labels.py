@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..catalogue import questionnaires
 from ..i18n import localize
 from ..questionnaire import Questionnaire
 
@@ -26,3 +27,16 @@ def level_label(questionnaire: Questionnaire, level_id: str | None) -> str:
         if level.id == level_id:
             return localize(level.label)
     return level_id
+
+
+def urgency_label(questionnaire: Questionnaire, value: str | None) -> str:
+    """The label of the firm's answer to the urgency question (a dash when not given).
+
+    A version pinned before its questionnaire named an urgency question is read with the
+    question that the served questionnaire names."""
+    if value is None:
+        return MISSING
+    served = questionnaires().get(questionnaire.id)
+    question = questionnaire.urgency_question(served.urgency if served else None)
+    option = question.choice_index.get(value) if question is not None else None
+    return localize(option.label) if option is not None else value

@@ -38,7 +38,12 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "company": (_nulls_last(Assessment.company_key, "ASC"), Assessment.id.asc()),
     "score_high": (_nulls_last(Assessment.overall_score, "DESC"), Assessment.id.desc()),
     "score_low": (_nulls_last(Assessment.overall_score, "ASC"), Assessment.id.asc()),
+    "urgency": (_nulls_last(Assessment.urgency_rank, "DESC"), Assessment.id.desc()),
+    "follow_up": (_nulls_last(Assessment.follow_up_on, "ASC"), Assessment.id.asc()),
 }
+
+#: The follow-up filter: an open action item overdue (due before today), or any with a date.
+FOLLOW_UPS = ("overdue", "planned")
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,14 @@ class Filters:
     partners: str = ""
     #: "open": a referral to a partner still under way; "any": any referral.
     referrals: str = ""
+    #: The firm's answer to the questionnaire's urgency question (an option id).
+    urgency: str = ""
+    #: One of FOLLOW_UPS.
+    follow_up: str = ""
     #: The time zone in which the dates are days.
     timezone: str = "UTC"
+    #: Today in that time zone (for "overdue").
+    today: date | None = None
 
     def conditions(self, advisor_id: int | None = None) -> list[ColumnElement[bool]]:
         """The WHERE clauses of these filters on shared, submitted assessments."""
@@ -105,6 +116,13 @@ class Filters:
             if self.referrals == "open":
                 referred = referred & Referral.state.not_in(CLOSED)
             found.append(exists().where(referred))
+        if self.urgency:
+            found.append(Assessment.urgency == self.urgency)
+        if self.follow_up == "planned":
+            found.append(Assessment.follow_up_on.is_not(None))
+        elif self.follow_up == "overdue":
+            today = self.today or datetime.now(ZoneInfo(self.timezone)).date()
+            found.append(Assessment.follow_up_on < today)
         return found
 
 
@@ -171,7 +189,7 @@ def list_page(filters: Filters, advisor_id: int, sort: str, number: int) -> Page
     number = min(max(1, number), max(1, math.ceil(total / PER_PAGE)))
     statement = (
         filtered(filters, advisor_id, sort)
-        .add_columns(_latest_consultation(), _open_referrals())
+        .add_columns(latest_consultation(), open_referrals())
         .limit(PER_PAGE)
         .offset((number - 1) * PER_PAGE)
     )
@@ -184,7 +202,7 @@ def list_page(filters: Filters, advisor_id: int, sort: str, number: int) -> Page
     return Page(rows=rows, number=number, total=total, by_status=by_status)
 
 
-def _latest_consultation() -> Any:
+def latest_consultation() -> Any:
     """The status of each line's latest consultation request (None without one)."""
     return (
         select(ConsultationRequest.status)
@@ -195,12 +213,22 @@ def _latest_consultation() -> Any:
     )
 
 
-def _open_referrals() -> Any:
+def open_referrals() -> Any:
     """How many referrals of each line are still under way."""
     return (
         select(func.count())
         .select_from(Referral)
         .where(Referral.assessment_id == Assessment.id, Referral.state.not_in(CLOSED))
+        .scalar_subquery()
+    )
+
+
+def all_referrals() -> Any:
+    """How many referrals each line has, whatever their state."""
+    return (
+        select(func.count())
+        .select_from(Referral)
+        .where(Referral.assessment_id == Assessment.id)
         .scalar_subquery()
     )
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
@@ -114,10 +114,30 @@ class Note(_AdvisorEntry, db.Model):
     __tablename__ = "advisor_notes"
 
 
+#: Who carries out an action item: someone of the centre, or the firm itself.
+ACTION_OWNERS = ("advisor", "firm")
+#: An action item is open until someone marks it done.
+ACTION_STATUSES = ("open", "done")
+
+
 class ActionItem(_AdvisorEntry, db.Model):
-    """One step of the advisor's action plan for a company."""
+    """One step of the advisor's action plan for a company: who does it, by when, done or not."""
 
     __tablename__ = "advisor_action_items"
+
+    #: The day it is due, if any; the earliest open one is the company's next follow-up.
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    #: One of ACTION_OWNERS.
+    owner: Mapped[str] = mapped_column(String(10), default="advisor", server_default="advisor")
+    #: One of ACTION_STATUSES.
+    status: Mapped[str] = mapped_column(String(10), default="open", server_default="open")
+    #: When it was marked done.
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the step is still to be done."""
+        return self.status == "open"
 
 
 class AuditEvent(db.Model):
@@ -133,7 +153,8 @@ class AuditEvent(db.Model):
     assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), index=True
     )
-    #: What happened: status, assign, note, action_added, action_removed, actions_in_report.
+    #: What happened: status, assign, note, action_added, action_changed, action_removed,
+    #: actions_in_report, consultation_*, introduction, referral_answer.
     action: Mapped[str] = mapped_column(String(40))
     #: The details (old and new value, the text added or removed).
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -141,4 +162,13 @@ class AuditEvent(db.Model):
     advisor: Mapped[Advisor] = relationship()
 
 
-__all__ = ["ActionItem", "Advisor", "AdvisorSession", "AuditEvent", "LoginAttempt", "Note"]
+__all__ = [
+    "ACTION_OWNERS",
+    "ACTION_STATUSES",
+    "ActionItem",
+    "Advisor",
+    "AdvisorSession",
+    "AuditEvent",
+    "LoginAttempt",
+    "Note",
+]

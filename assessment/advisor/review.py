@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -24,20 +25,25 @@ from ..report.rendering import chart_response, keyed_inputs, pdf_response, rende
 from ..textfields import REMOVED_MESSAGE
 from . import introductions, workflow
 from .forms import (
+    ACTION_STATUS_LABELS,
+    OWNER_LABELS,
     ActionForm,
+    ActionStatusForm,
     AssignForm,
     IntroductionForm,
     NoteForm,
     ReferralAnswerForm,
     ShareActionsForm,
     StatusForm,
+    local_today,
     status_name,
 )
+from .labels import MISSING
 from .listing import shared_assessment
 from .models import Advisor, AuditEvent
 
 
-def _shared(assessment_id: int) -> Assessment:
+def shared_or_404(assessment_id: int) -> Assessment:
     """The assessment if the company shared it with advisors; 404 for any other id."""
     assessment = shared_assessment(assessment_id)
     if assessment is None:
@@ -56,6 +62,8 @@ def _forms(assessment: Assessment) -> dict[str, FlaskForm]:
         "assign_form": assign,
         "note_form": NoteForm(prefix="note"),
         "action_form": ActionForm(prefix="action"),
+        "action_forms": {},
+        "progress_form": ActionStatusForm(prefix="progress"),
         "share_form": ShareActionsForm(prefix="share", include=assessment.actions_in_report),
         "delete_form": FlaskForm(prefix="remove"),
         "consultation_form": FlaskForm(prefix="consultation"),
@@ -73,7 +81,7 @@ def _fill_advisors(form: AssignForm, assessment: Assessment) -> None:
     form.advisor.choices = [("", _("Nobody")), *choices]
 
 
-def _page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
+def assessment_page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
     """The assessment's page; forms with errors replace the fresh ones, keeping what was typed."""
     questionnaire = assessments.questionnaire_of(assessment)
     inputs, _key = keyed_inputs(assessment)
@@ -106,41 +114,43 @@ def _page(assessment: Assessment, status: int = 200, **forms: FlaskForm) -> Any:
         candidates=introductions.candidates(questionnaire, report, sent),
         earlier=earlier,
         later=later,
+        today=local_today(),
         **forms,
     )
     return html, status
 
 
-def _back(assessment: Assessment, anchor: str) -> BaseResponse:
+def back_to(assessment: Assessment, anchor: str) -> BaseResponse:
+    """Back to the assessment's page, at a section."""
     return redirect(url_for("advisor.assessment", assessment_id=assessment.id, _anchor=anchor))
 
 
 def assessment(assessment_id: int) -> Any:
     """Everything about one shared assessment, and the advisor's work on it."""
-    return _page(_shared(assessment_id))
+    return assessment_page(shared_or_404(assessment_id))
 
 
 def chart(assessment_id: int, kind: str) -> BaseResponse:
     """A chart of the assessment's report."""
-    return chart_response(_shared(assessment_id), kind)
+    return chart_response(shared_or_404(assessment_id), kind)
 
 
 def pdf(assessment_id: int) -> BaseResponse:
     """The company's report as a PDF, exactly as the company gets it."""
-    inputs, key = keyed_inputs(_shared(assessment_id))
+    inputs, key = keyed_inputs(shared_or_404(assessment_id))
     return pdf_response(inputs, key)
 
 
 def change_status(assessment_id: int) -> Any:
     """Move the review along: new, in review, reviewed."""
-    found = _shared(assessment_id)
+    found = shared_or_404(assessment_id)
     form = StatusForm(prefix="review")
     form.fill_choices()
     if not form.validate_on_submit():
-        return _page(found, 400, status_form=form)
+        return assessment_page(found, 400, status_form=form)
     if workflow.set_status(current_user, found, form.status.data):
         flash(_("The review status is now: %(status)s.", status=_status(form)), "success")
-    return _back(found, "review-title")
+    return back_to(found, "review-title")
 
 
 def _status(form: StatusForm) -> str:
@@ -149,69 +159,31 @@ def _status(form: StatusForm) -> str:
 
 def assign(assessment_id: int) -> Any:
     """Assign the assessment to an advisor, or to nobody."""
-    found = _shared(assessment_id)
+    found = shared_or_404(assessment_id)
     form = AssignForm(prefix="assign")
     _fill_advisors(form, found)
     if not form.validate_on_submit():
-        return _page(found, 400, assign_form=form)
+        return assessment_page(found, 400, assign_form=form)
     assignee = db.session.get(Advisor, int(form.advisor.data)) if form.advisor.data else None
     if workflow.assign(current_user, found, assignee):
         if assignee is None:
             flash(_("The assessment is assigned to nobody now."), "success")
         else:
             flash(_("The assessment is assigned to %(name)s now.", name=assignee.name), "success")
-    return _back(found, "review-title")
+    return back_to(found, "review-title")
 
 
 def add_note(assessment_id: int) -> Any:
     """Add a timestamped note."""
-    found = _shared(assessment_id)
+    found = shared_or_404(assessment_id)
     form = NoteForm(prefix="note")
     if not form.validate_on_submit():
-        return _page(found, 400, note_form=form)
+        return assessment_page(found, 400, note_form=form)
     workflow.add_note(current_user, found, form.text.data.strip())
     flash(_("The note has been saved."), "success")
     if form.text.cleaned:
         flash(str(REMOVED_MESSAGE), "info")
-    return _back(found, "notes-title")
-
-
-def add_action(assessment_id: int) -> Any:
-    """Add a step to the advisor's action plan."""
-    found = _shared(assessment_id)
-    form = ActionForm(prefix="action")
-    if not form.validate_on_submit():
-        return _page(found, 400, action_form=form)
-    workflow.add_action(current_user, found, form.text.data.strip())
-    flash(_("The step has been added to the action plan."), "success")
-    if form.text.cleaned:
-        flash(str(REMOVED_MESSAGE), "info")
-    return _back(found, "actions-title")
-
-
-def remove_action(assessment_id: int, item_id: int) -> Any:
-    """Remove a step from the advisor's action plan."""
-    found = _shared(assessment_id)
-    if not FlaskForm(prefix="remove").validate_on_submit():
-        abort(400)
-    if not workflow.remove_action(current_user, found, item_id):
-        abort(404, _("This step is no longer in the action plan."))
-    flash(_("The step has been removed from the action plan."), "success")
-    return _back(found, "actions-title")
-
-
-def share_actions(assessment_id: int) -> Any:
-    """Choose whether the action items appear in the company's report and PDF."""
-    found = _shared(assessment_id)
-    form = ShareActionsForm(prefix="share")
-    if not form.validate_on_submit():
-        return _page(found, 400, share_form=form)
-    if workflow.show_actions_in_report(current_user, found, bool(form.include.data)):
-        if form.include.data:
-            flash(_("The action items now appear in the company's report and PDF."), "success")
-        else:
-            flash(_("The action items no longer appear in the company's report."), "success")
-    return _back(found, "actions-title")
+    return back_to(found, "notes-title")
 
 
 def describe_event(event: AuditEvent) -> str:
@@ -229,6 +201,14 @@ def describe_event(event: AuditEvent) -> str:
             "Assignment changed from %(old)s to %(new)s",
             old=detail.get("old") or nobody,
             new=detail.get("new") or nobody,
+        )
+    if event.action == "action_changed":
+        return _(
+            "Action item changed: %(text)s (%(changes)s)",
+            text=detail.get("text", ""),
+            changes="; ".join(
+                _describe_change(*pair) for pair in (detail.get("changes") or {}).items()
+            ),
         )
     if event.action == "actions_in_report":
         if detail.get("shown"):
@@ -254,6 +234,31 @@ def describe_event(event: AuditEvent) -> str:
     return texts.get(event.action, event.action)
 
 
+def _describe_change(name: str, values: list[Any]) -> str:
+    """One changed field of an action item: its name, the old and the new value."""
+    old, new = (_action_value(name, value) for value in values)
+    names = {
+        "text": _("text"),
+        "due_on": _("due on"),
+        "owner": _("who does it"),
+        "status": _("status"),
+    }
+    return _("%(field)s: %(old)s → %(new)s", field=names.get(name, name), old=old, new=new)
+
+
+def _action_value(name: str, value: Any) -> str:
+    """An action item's field value in words."""
+    if value is None or value == "":
+        return MISSING
+    if name == "due_on":
+        return format_date(date.fromisoformat(value))
+    if name == "owner":
+        return str(OWNER_LABELS.get(value, value))
+    if name == "status":
+        return str(ACTION_STATUS_LABELS.get(value, value))
+    return str(value)
+
+
 def take_consultation(assessment_id: int, request_id: int) -> BaseResponse:
     """Take a consultation request on: the company is contacted by this advisor."""
     return _move_consultation(assessment_id, request_id, "in_progress")
@@ -265,7 +270,7 @@ def finish_consultation(assessment_id: int, request_id: int) -> BaseResponse:
 
 
 def _move_consultation(assessment_id: int, request_id: int, status: str) -> BaseResponse:
-    found = _shared(assessment_id)
+    found = shared_or_404(assessment_id)
     if not FlaskForm(prefix="consultation").validate_on_submit():
         abort(400)
     if workflow.move_consultation(current_user, found, request_id, status):
@@ -273,12 +278,12 @@ def _move_consultation(assessment_id: int, request_id: int, status: str) -> Base
             _("The consultation request is now: %(status)s.", status=status_label(status)),
             "success",
         )
-    return _back(found, "consultations-title")
+    return back_to(found, "consultations-title")
 
 
 def introduce(assessment_id: int) -> Any:
     """Introduce the firm to the chosen partners, if the firm agreed to introductions."""
-    found = _shared(assessment_id)
+    found = shared_or_404(assessment_id)
     if not found.consent_partners:
         abort(403, _("The company has not agreed to be introduced to partners."))
     form = IntroductionForm(prefix="introduction")
@@ -293,7 +298,7 @@ def introduce(assessment_id: int) -> Any:
                 *form.introduction.errors,
                 _("Please choose at least one partner."),
             ]
-        return _page(found, 400, introduction_form=form)
+        return assessment_page(found, 400, introduction_form=form)
     sent, skipped = introductions.introduce(
         current_user, found, chosen, form.introduction.data.strip(), report
     )
@@ -303,18 +308,18 @@ def introduce(assessment_id: int) -> Any:
     if skipped:
         names = ", ".join(localize(p.name) for p in skipped)
         flash(_("The company had been introduced to %(names)s already.", names=names), "info")
-    return _back(found, "referrals-title")
+    return back_to(found, "referrals-title")
 
 
 def record_referral(assessment_id: int, referral_id: int) -> Any:
     """Record the partner's answer for it (e.g. given on the telephone)."""
-    found = _shared(assessment_id)
+    found = shared_or_404(assessment_id)
     form = ReferralAnswerForm(prefix="referral")
     referral = db.session.get(Referral, referral_id)
     if referral is None or referral.assessment_id != found.id:
         abort(404, _("There is no such introduction for this company."))
     if not form.validate_on_submit():
-        return _page(found, 400, referral_form=form)
+        return assessment_page(found, 400, referral_form=form)
     if referral.record(form.state.data, (form.reason.data or "").strip(), current_user.id):
         db.session.add(
             AuditEvent(
@@ -326,7 +331,7 @@ def record_referral(assessment_id: int, referral_id: int) -> Any:
         )
         db.session.commit()
         flash(_("The answer is recorded."), "success")
-    return _back(found, "referrals-title")
+    return back_to(found, "referrals-title")
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,21 @@ from __future__ import annotations
 from flask import Flask
 
 from ..routing import Route, blueprint
-from . import admin, exports, follow_up, outbox, review, settings, statistics, views
+from . import (
+    actions,
+    admin,
+    exports,
+    follow_up,
+    impact_exports,
+    outbox,
+    review,
+    settings,
+    statistics,
+    views,
+)
 from .access import init_login, require_login
-from .forms import sort_name, status_name
-from .labels import level_label, profile_label
+from .forms import owner_label, sort_name, status_name
+from .labels import level_label, profile_label, urgency_label
 
 ROUTES = (
     Route("/login", views.login, ("GET", "POST")),
@@ -20,13 +31,23 @@ ROUTES = (
     Route("/assessments/<int:assessment_id>/status", review.change_status, ("POST",)),
     Route("/assessments/<int:assessment_id>/assign", review.assign, ("POST",)),
     Route("/assessments/<int:assessment_id>/notes", review.add_note, ("POST",)),
-    Route("/assessments/<int:assessment_id>/actions", review.add_action, ("POST",)),
+    Route("/assessments/<int:assessment_id>/actions", actions.add_action, ("POST",)),
     Route(
-        "/assessments/<int:assessment_id>/actions/<int:item_id>/delete",
-        review.remove_action,
+        "/assessments/<int:assessment_id>/actions/<int:item_id>",
+        actions.change_action,
         ("POST",),
     ),
-    Route("/assessments/<int:assessment_id>/actions/report", review.share_actions, ("POST",)),
+    Route(
+        "/assessments/<int:assessment_id>/actions/<int:item_id>/status",
+        actions.set_action_status,
+        ("POST",),
+    ),
+    Route(
+        "/assessments/<int:assessment_id>/actions/<int:item_id>/delete",
+        actions.remove_action,
+        ("POST",),
+    ),
+    Route("/assessments/<int:assessment_id>/actions/report", actions.share_actions, ("POST",)),
     Route(
         "/assessments/<int:assessment_id>/consultations/<int:request_id>/take",
         review.take_consultation,
@@ -47,6 +68,8 @@ ROUTES = (
     Route("/export.xlsx", exports.export_xlsx),
     Route("/statistics", statistics.statistics),
     Route("/statistics/<kind>.svg", statistics.statistics_chart),
+    Route("/statistics/impact.csv", impact_exports.impact_csv),
+    Route("/statistics/impact.xlsx", impact_exports.impact_xlsx),
     Route("/accounts", admin.accounts),
     Route("/accounts/<int:advisor_id>/deactivate", admin.deactivate, ("POST",)),
     Route("/accounts/<int:advisor_id>/reactivate", admin.reactivate, ("POST",)),
@@ -71,5 +94,8 @@ def init_app(app: Flask) -> None:
         filter_fields=views.filter_fields,
         profile_label=profile_label,
         level_label=level_label,
+        urgency_label=urgency_label,
         describe_event=review.describe_event,
+        action_edit_form=actions.edit_form,
+        owner_label=owner_label,
     )

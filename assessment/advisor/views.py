@@ -97,10 +97,12 @@ def dashboard() -> Any:
     form = FilterForm(request.args)
     form.fill_choices()
     valid = form.validate()
-    page = list_page(form.filters(), current_user.id, form.sort_key, form.page_number)
-    return render_template("advisor/dashboard.html", form=form, page=page, valid=valid), (
-        200 if valid else 400
+    filters = form.filters()
+    page = list_page(filters, current_user.id, form.sort_key, form.page_number)
+    html = render_template(
+        "advisor/dashboard.html", form=form, page=page, valid=valid, today=filters.today
     )
+    return html, 200 if valid else 400
 
 
 def page_link(number: int) -> str:

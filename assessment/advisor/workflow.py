@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..consultation.models import ConsultationRequest
 from ..extensions import db
 from ..kernel.models import REVIEW_STATUSES, Assessment, utcnow
-from .models import ActionItem, Advisor, AuditEvent, Note
+from .models import ACTION_OWNERS, ACTION_STATUSES, ActionItem, Advisor, AuditEvent, Note
 
 
 def _record(advisor: Advisor, assessment: Assessment, action: str, **detail: Any) -> None:
@@ -80,22 +81,90 @@ def action_items(assessment: Assessment) -> list[ActionItem]:
     return list(db.session.scalars(query.options(joinedload(ActionItem.advisor))))
 
 
-def add_action(advisor: Advisor, assessment: Assessment, text: str) -> ActionItem:
+def _refresh_follow_up(assessment: Assessment) -> None:
+    """The company's next follow-up: the earliest due date of its open action items."""
+    db.session.flush()
+    assessment.follow_up_on = db.session.scalar(
+        select(func.min(ActionItem.due_on)).where(
+            ActionItem.assessment_id == assessment.id, ActionItem.status == "open"
+        )
+    )
+
+
+def add_action(
+    advisor: Advisor,
+    assessment: Assessment,
+    text: str,
+    due_on: date | None = None,
+    owner: str = "advisor",
+) -> ActionItem:
     """Add a step to the advisor's action plan."""
-    item = ActionItem(assessment_id=assessment.id, advisor_id=advisor.id, text=text)
+    if owner not in ACTION_OWNERS:
+        raise ValueError(f"unknown owner {owner!r}")
+    item = ActionItem(
+        assessment_id=assessment.id, advisor_id=advisor.id, text=text, due_on=due_on, owner=owner
+    )
     db.session.add(item)
-    _record(advisor, assessment, "action_added", text=text)
+    _refresh_follow_up(assessment)
+    _record(
+        advisor,
+        assessment,
+        "action_added",
+        text=text,
+        due_on=due_on.isoformat() if due_on else None,
+        owner=owner,
+    )
     return item
+
+
+def _action(assessment: Assessment, item_id: int) -> ActionItem | None:
+    """A step of this assessment's plan, or None."""
+    return db.session.scalars(
+        select(ActionItem).filter_by(id=item_id, assessment_id=assessment.id)
+    ).first()
+
+
+def change_action(
+    advisor: Advisor, assessment: Assessment, item_id: int, **wanted: Any
+) -> dict[str, list[Any]] | None:
+    """Change a step's text, due_on, owner or status; the changes as {field: [old, new]}
+    (empty when nothing changed), or None when the assessment has no such step."""
+    item = _action(assessment, item_id)
+    if item is None:
+        return None
+    unknown = set(wanted) - {"text", "due_on", "owner", "status"}
+    if unknown or wanted.get("owner", item.owner) not in ACTION_OWNERS:
+        raise ValueError(f"cannot change an action item so: {wanted!r}")
+    if wanted.get("status", item.status) not in ACTION_STATUSES:
+        raise ValueError(f"unknown status {wanted['status']!r}")
+    changes = {
+        name: [_plain(getattr(item, name)), _plain(value)]
+        for name, value in wanted.items()
+        if getattr(item, name) != value
+    }
+    if not changes:
+        return {}
+    for name, value in wanted.items():
+        setattr(item, name, value)
+    if "status" in changes:
+        item.done_at = utcnow() if item.status == "done" else None
+    _refresh_follow_up(assessment)
+    _record(advisor, assessment, "action_changed", text=item.text, changes=changes)
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit log keeps it (dates as ISO text)."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def remove_action(advisor: Advisor, assessment: Assessment, item_id: int) -> bool:
     """Remove a step of this assessment's plan; False if there is no such step."""
-    item = db.session.scalars(
-        select(ActionItem).filter_by(id=item_id, assessment_id=assessment.id)
-    ).first()
+    item = _action(assessment, item_id)
     if item is None:
         return False
     db.session.delete(item)
+    _refresh_follow_up(assessment)
     _record(advisor, assessment, "action_removed", text=item.text)
     return True
 

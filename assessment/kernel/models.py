@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
+    SmallInteger,
     String,
     UniqueConstraint,
     event,
@@ -112,6 +114,12 @@ class Assessment(db.Model):
     sector: Mapped[str | None] = mapped_column(String(100), index=True)
     size: Mapped[str | None] = mapped_column(String(100), index=True)
     region: Mapped[str | None] = mapped_column(String(100), index=True)
+    #: The answer to the question the questionnaire names as `urgency`, and its rank among the
+    #: options (0: least urgent), for the advisors' triage.
+    urgency: Mapped[str | None] = mapped_column(String(100))
+    urgency_rank: Mapped[int | None] = mapped_column(SmallInteger, index=True)
+    #: The next follow-up: the earliest due date of the advisors' open action items.
+    follow_up_on: Mapped[date | None] = mapped_column(Date, index=True)
     #: When the owner first saved the profile page.
     profile_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: The firm the check belongs to: the id of its first check. Repeat checks share it, and so

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr
 
 from .conditions import Condition
 from .elements import Id, Integer, LanguageCode, Model, NonNegative, exact
 from .partners import PartnerDirectory, Url
-from .questions import Question, QuestionBase
+from .questions import Question, QuestionBase, SingleQuestion
 from .text import Text
 
 Effort = Literal["low", "medium", "high"]
@@ -124,6 +124,13 @@ class Questionnaire(Model):
         description="Company profile questions, never scored; sector, size, region are special.",
     )
     dimensions: tuple[Dimension, ...] = Field(min_length=1, description="The scored areas.")
+    urgency: Id | None = Field(
+        None,
+        description=(
+            "The single question in which the firm says how urgent its concern is; its options "
+            "go from least to most urgent. Advisors see and filter by the answer."
+        ),
+    )
 
     _directory: PartnerDirectory | None = PrivateAttr(None)
 
@@ -152,6 +159,25 @@ class Questionnaire(Model):
     def question_index(self) -> dict[str, QuestionBase]:
         """Every question by id."""
         return {question.id: question for question in self.questions}
+
+    def urgency_question(self, fallback: str | None = None) -> SingleQuestion | None:
+        """The single question that `urgency` names (else the one named ``fallback``), if any."""
+        named = self.urgency or fallback
+        found = self.question_index.get(named) if named else None
+        return found if isinstance(found, SingleQuestion) else None
+
+    def urgency_of(
+        self, answers: Mapping[str, Any], fallback: str | None = None
+    ) -> tuple[str, int] | None:
+        """The firm's answer to the urgency question and its rank (0: least urgent), if any.
+        ``fallback`` names the question when this version names none (an earlier version of a
+        questionnaire that names one now)."""
+        question = self.urgency_question(fallback)
+        if question is None:
+            return None
+        ids = [option.id for option in question.options]
+        chosen = answers.get(question.id)
+        return (chosen, ids.index(chosen)) if chosen in ids else None
 
     @cached_property
     def dimension_index(self) -> dict[str, Dimension]:

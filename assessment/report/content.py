@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 
 from sqlalchemy import select
@@ -112,6 +112,16 @@ class PlanGroup:
 
 
 @dataclass(frozen=True)
+class AdvisorStep:
+    """A step agreed with the advisor: what, by when, who does it (the centre or the firm)."""
+
+    text: str
+    due_on: date | None = None
+    owner: str = "advisor"
+    done: bool = False
+
+
+@dataclass(frozen=True)
 class Report:
     """The content of one assessment's report."""
 
@@ -126,7 +136,7 @@ class Report:
     benchmark: Benchmark | None
     previous_date: datetime | None
     #: The advisor's action items, when the advisor chose to show them in the report.
-    advisor_actions: tuple[str, ...] = ()
+    advisor_actions: tuple[AdvisorStep, ...] = ()
     #: The earlier check's overall score, on a repeat check.
     previous_overall: float | None = None
     #: The partners shown, grouped by kind, each with why.
@@ -164,7 +174,7 @@ class ReportInputs:
     benchmark: Benchmark | None
     previous: dict[str, float]
     previous_date: datetime | None
-    advisor_actions: tuple[str, ...] = ()
+    advisor_actions: tuple[AdvisorStep, ...] = ()
     previous_overall: float | None = None
 
     def key(self, language: str, fingerprint: str) -> str:
@@ -181,7 +191,7 @@ class ReportInputs:
             asdict(self.benchmark) if self.benchmark else None,
             sorted(self.previous.items()),
             str(self.previous_date),
-            list(self.advisor_actions),
+            [asdict(step) for step in self.advisor_actions],
             self.previous_overall,
         ]
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
@@ -207,16 +217,18 @@ def report_inputs(
     )
 
 
-def _advisor_actions(assessment: Assessment) -> tuple[str, ...]:
-    """The texts of the advisor's action items, if they are to appear in the report."""
+def _advisor_actions(assessment: Assessment) -> tuple[AdvisorStep, ...]:
+    """The advisor's action items, if they are to appear in the report."""
     if not assessment.actions_in_report:
         return ()
-    items = db.session.scalars(
-        select(ActionItem.text)
+    rows = db.session.execute(
+        select(ActionItem.text, ActionItem.due_on, ActionItem.owner, ActionItem.status)
         .where(ActionItem.assessment_id == assessment.id)
         .order_by(ActionItem.created_at, ActionItem.id)
     )
-    return tuple(items)
+    return tuple(
+        AdvisorStep(text, due_on, owner, status == "done") for text, due_on, owner, status in rows
+    )
 
 
 def build_report(inputs: ReportInputs) -> Report:

@@ -128,6 +128,8 @@ def _apply_page(
     for column in PROFILE_COLUMNS:
         value = kept.get(column)
         setattr(assessment, column, value if isinstance(value, str) else None)
+    urgency = questionnaire.urgency_of(kept, _served_urgency(questionnaire))
+    assessment.urgency, assessment.urgency_rank = urgency or (None, None)
     if profile is not None:
         consents = {}
         for key, value in profile.items():
@@ -155,6 +157,14 @@ def change_consents(assessment: Assessment, chosen: Mapping[str, bool]) -> list[
     changed = set_consents(assessment, chosen)
     db.session.commit()
     return changed
+
+
+def _served_urgency(questionnaire: Questionnaire) -> str | None:
+    """The urgency question the served questionnaire of the same id names, for older versions."""
+    if questionnaire.urgency:
+        return None
+    served = questionnaires().get(questionnaire.id)
+    return served.urgency if served is not None else None
 
 
 def _touch_open(assessment: Assessment, language: str) -> None:

@@ -74,6 +74,7 @@ FORM_PREFIXES = (
     "consultation",
     "introduction",
     "referral",
+    "progress",
 )
 _VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 

@@ -191,7 +191,8 @@ def test_labels_are_shown_instead_of_ids(ada: FlaskClient, firms: dict[str, int]
     assert line[5] == "40"
     assert line[6] == "Entdecker"
     gamma = next(line for line in cells(ada.get(DASHBOARD)) if line[0] == "Gamma Elektro")
-    assert gamma[-4] == "Ada Lovelace" and gamma[-3] == "\u2013", "assigned; no consultation"
+    assert gamma[-5] == "Ada Lovelace" and gamma[-3] == "\u2013", "assigned; no consultation"
+    assert gamma[7] == gamma[-4] == "\u2013", "no urgency given; no follow-up planned"
     assert gamma[-2:] == ["Nein", "0"], "no consent (c), no introduction under way"
 
 
@@ -200,8 +201,8 @@ def test_labels_in_english(ada_en: FlaskClient, firms: dict[str, int]) -> None:
     line = next(line for line in cells(ada_en.get(DASHBOARD)) if line[0] == "Alpha Bau")
     assert line[2:5] == ["Skilled crafts", "Small enterprise (10 to 49 employees)", "Lippstadt"]
     assert line[6] == "Explorer"
-    assert line[7] == "New"
-    assert line[8] == "nobody"
+    assert line[8] == "New"
+    assert line[9] == "nobody"
 
 
 def test_a_company_without_a_name_in_english(
@@ -447,6 +448,8 @@ INVALID = [
     pytest.param({"status": "done"}, "Status", id="unknown-status"),
     pytest.param({"assigned": "everyone"}, "Assigned to", id="unknown-assignee"),
     pytest.param({"questionnaire": "nope"}, "Questionnaire", id="unknown-questionnaire"),
+    pytest.param({"urgency": "sofort"}, "Urgency", id="unknown-urgency"),
+    pytest.param({"follow_up": "someday"}, "Follow-up", id="unknown-follow-up"),
     pytest.param({"page": "abc"}, "Page", id="page-not-a-number"),
     pytest.param({"page": "0"}, "Page", id="page-zero"),
     pytest.param({"q": "x" * 201}, "Company", id="search-too-long"),

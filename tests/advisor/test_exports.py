@@ -42,9 +42,20 @@ FIXED_COLUMNS = [
     "Submitted (UTC)",
     "Review status",
     "Assigned advisor",
+    "Consent (a): counts in benchmarks",
+    "Consent (b): shared with the centre",
+    "Consent (c): introductions to partners",
+    "Urgency",
+    "Next follow-up",
+    "Consultation request",
+    "Introductions to partners",
+    "Introductions under way",
+    "Introductions: partner and state",
     "Overall score",
     "Overall level",
 ]
+#: The spreadsheet columns of the fixed columns.
+FIXED_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWX"
 SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 #: How OOXML writes control characters in text: _x000D_ for a carriage return.
 OOXML_ESCAPE = re.compile(r"_x([0-9A-F]{4})_")
@@ -118,6 +129,17 @@ def test_csv_has_profile_dates_status_and_every_score(
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", line["Started (UTC)"])
     assert line["Submitted (UTC)"] == "2025-03-01 09:30:00"
     assert (line["Review status"], line["Assigned advisor"]) == ("In review", "")
+    assert [line[name] for name in FIXED_COLUMNS[13:22]] == [
+        "No",
+        "Yes",
+        "No",
+        "",
+        "",
+        "",
+        "0",
+        "0",
+        "",
+    ], "consents; no urgency given, no follow-up, no consultation, no introduction"
     assert (line["Overall score"], line["Overall level"]) == ("62.3", "Explorer")
     assert line["Strategy and leadership: score"] == "80.0"
     assert line["Data and analytics: score"] == "12.3"
@@ -142,9 +164,9 @@ def test_csv_shows_an_assessment_answered_on_the_web_as_stored(
     assert line[header[1]] == "Tischlerei Müller"
     assert line[header[2]] == (contact or "")
     assert "Handwerk" in line.values()
-    assert line[header[13]] == str(half_up(overall))
-    assert "Strategie und Führung" in header[15]
-    written = [float(line[name]) for name in header[15::2]]
+    assert line[header[22]] == str(half_up(overall))
+    assert "Strategie und Führung" in header[24]
+    written = [float(line[name]) for name in header[24::2]]
     assert written == [half_up(scores[d.id]) for d in sample.dimensions]
 
 
@@ -406,11 +428,12 @@ def test_xlsx_has_the_same_columns_with_numbers_and_dates(
         response.headers["Content-Disposition"],
     )
     xml, cells = xlsx_cells(response)
-    assert [cells[f"{column}1"] for column in "ABCDEFGHIJKLMNO"] == FIXED_COLUMNS
-    assert cells["P1"] == "Strategy and leadership: score"
+    assert [cells[f"{column}1"] for column in FIXED_LETTERS] == FIXED_COLUMNS
+    assert cells["Y1"] == "Strategy and leadership: score"
     assert (cells["B2"], cells["G2"], cells["L2"]) == ("Bäckerei Korn", "Skilled crafts", "New")
-    assert float(cells["N2"]) == 62.3
-    assert cells["O2"] == "Explorer"
+    assert (cells["N2"], cells["O2"], cells["P2"]) == ("No", "Yes", "No"), "the consents"
+    assert float(cells["W2"]) == 62.3
+    assert cells["X2"] == "Explorer"
     serial = (datetime(2025, 3, 1, 9, 30) - datetime(1899, 12, 30)).total_seconds() / 86400
     assert float(cells["K2"]) == pytest.approx(serial)
     assert '<pane ySplit="1"' in xml
@@ -434,7 +457,7 @@ def test_xlsx_of_an_empty_list_has_the_header_only(english: FlaskClient) -> None
     _xml, cells = xlsx_cells(english.get("/advisor/export.xlsx"))
 
     assert sorted(cells, key=lambda ref: (len(ref), ref)) == [
-        f"{column}1" for column in "ABCDEFGHIJKLMNO"
+        f"{column}1" for column in FIXED_LETTERS
     ]
 
 

@@ -596,3 +596,42 @@ def test_load_raises_with_every_problem(tmp_path: Path) -> None:
         load_questionnaire(tmp_path / "q.yaml")
     assert len(error.value.problems) == 1
     assert "version: must be at least 1, not 0" in str(error.value)
+
+
+# --- urgency ---------------------------------------------------------------------------------
+
+
+def test_urgency_names_a_single_question(tmp_path: Path) -> None:
+    """`urgency` names the single question whose answer says how urgent the firm's concern is."""
+    text = VALID.replace("partners: partners.yaml\n", "partners: partners.yaml\nurgency: sector\n")
+    assert check_text(tmp_path, text) == []
+    loaded = load_questionnaire(tmp_path / "q.yaml")
+    assert loaded.urgency_of({"sector": "trade"}) == ("trade", 1)
+    assert loaded.urgency_of({"sector": "unknown"}) is None
+    assert loaded.urgency_of({}) is None
+
+
+def test_urgency_naming_an_unknown_question_is_an_error(tmp_path: Path) -> None:
+    """A misspelt question id is reported at the `urgency` key's value."""
+    text = VALID.replace("partners: partners.yaml\n", "partners: partners.yaml\nurgency: sectr\n")
+    problems = check_text(tmp_path, text)
+    expect(problems, text, "urgency: sectr", "'sectr' is an unknown question", at="sectr")
+
+
+def test_urgency_naming_another_type_is_an_error(tmp_path: Path) -> None:
+    """Only a single question has ordered options to rank urgency by."""
+    scale = "      - {id: q_scale, type: scale, min: 1, max: 5, text: {de: Skala, en: Scale}}\n"
+    text = VALID.replace("partners: partners.yaml\n", "partners: partners.yaml\nurgency: q_scale\n")
+    text = text.replace("    recommendations:\n", scale + "    recommendations:\n")
+    problems = check_text(tmp_path, text)
+    problem = expect(
+        problems, text, "urgency: q_scale", "urgency must name a single question", at="q_scale"
+    )
+    assert "'q_scale' is a scale question" in problem.message
+
+
+def test_a_questionnaire_without_urgency_has_none(tmp_path: Path) -> None:
+    """The key is optional: files written before it stay valid, with no urgency to show."""
+    assert check_text(tmp_path, VALID) == []
+    loaded = load_questionnaire(tmp_path / "q.yaml")
+    assert loaded.urgency is None and loaded.urgency_of({"sector": "trade"}) is None

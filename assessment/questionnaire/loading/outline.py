@@ -51,6 +51,7 @@ class Outline:
     recommendations: list[tuple[DocPath, Recommendation]] = field(default_factory=list)
     texts: list[tuple[DocPath, Text]] = field(default_factory=list)
     partners_file: str | None = None
+    urgency: str | None = None
 
     @property
     def declared_languages(self) -> tuple[str, ...] | None:
@@ -80,6 +81,8 @@ def build_outline(data: dict[str, Any]) -> Outline:
     outline.languages = salvage(_LANGUAGES, data.get("languages")) if "languages" in data else None
     if isinstance(data.get("partners"), str):
         outline.partners_file = data["partners"]
+    if isinstance(data.get("urgency"), str):
+        outline.urgency = data["urgency"]
     outline.texts.extend(_raw_texts(data, (), ("title", "description")))
     for path, item in _items(data, "levels"):
         if (raw_id := _raw_id(item)) is not None:

@@ -22,6 +22,7 @@ def check_outline(outline: Outline, directory: PartnerDirectory | None) -> Itera
     yield from _unique((entry.path, entry.raw_id) for entry in outline.questions)
     yield from _check_questions(outline.questions)
     yield from _check_recommendations(outline, directory)
+    yield from _check_urgency(outline)
     languages = outline.declared_languages
     if languages is not None:
         for path, text in outline.texts:
@@ -111,6 +112,19 @@ def _check_profile_question(entry: QuestionEntry, question: QuestionBase) -> Ite
             if option.id not in SIZE_CLASSES:
                 message = f"size options must be EU size classes: {', '.join(SIZE_CLASSES)}"
                 yield (*entry.path, "options", index, "id"), message
+
+
+def _check_urgency(outline: Outline) -> Iterator[Finding]:
+    """`urgency` names a single question of the questionnaire."""
+    if outline.urgency is None:
+        return
+    found = [entry for entry in outline.questions if entry.raw_id == outline.urgency]
+    if not found:
+        yield ("urgency",), f"{outline.urgency!r} is an unknown question; name a single question"
+    elif found[0].question is not None and not isinstance(found[0].question, SingleQuestion):
+        kind = found[0].question.type_name
+        message = f"{outline.urgency!r} is a {kind} question; urgency must name a single question"
+        yield ("urgency",), message
 
 
 #: What a question's condition may refer to, and what a recommendation's may.
