@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from sqlalchemy import inspect, text
 
 from assessment import PROJECT_ROOT
 from assessment.extensions import db
+from assessment.questionnaire import Questionnaire
 
 from .conftest import serving
 
@@ -53,3 +55,58 @@ def test_serving_the_app_does_not_import_alembic(tmp_path: Path) -> None:
         check=True,
     )
     assert loaded.stdout.split() == ["False", "False"]
+
+
+def test_upgrading_gives_earlier_checks_the_urgency_they_answered(
+    empty_app: Flask, sample: Questionnaire
+) -> None:
+    """Checks answered before questionnaires named an urgency question get their answer's
+    urgency from the question the served questionnaire names now; others stay without."""
+    runner = empty_app.test_cli_runner()
+    before = runner.invoke(args=["db", "upgrade", "c5e1f08d7a24"])
+    assert before.exit_code == 0, before.output
+    older = sample.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    older.pop("urgency")
+    with empty_app.app_context():
+        db.session.execute(
+            text(
+                "INSERT INTO questionnaire_versions (id, questionnaire_id, version, content_hash,"
+                " snapshot, created_at) VALUES (1, :id, 1, :hash, :snapshot, :now)"
+            ),
+            {
+                "id": sample.id,
+                "hash": "0" * 64,
+                "snapshot": json.dumps({"questionnaire": older, "partners": None}),
+                "now": "2026-01-01 00:00:00",
+            },
+        )
+        for number, answer in ((1, "hoch"), (2, "gering"), (3, None)):
+            db.session.execute(
+                text(
+                    "INSERT INTO assessments (id, token_hash, questionnaire_version_id, status,"
+                    " language, consent_benchmark, consent_advisors, consent_partners,"
+                    " created_at, updated_at, review_status, actions_in_report)"
+                    " VALUES (:id, :hash, 1, 'submitted', 'de', 0, 1, 0, :now, :now, 'new', 0)"
+                ),
+                {"id": number, "hash": f"{number:064d}", "now": "2026-01-01 00:00:00"},
+            )
+            if answer is not None:
+                db.session.execute(
+                    text(
+                        "INSERT INTO answers (assessment_id, question_id, value, updated_at)"
+                        " VALUES (:id, 'strategie_dringlichkeit', :value, :now)"
+                    ),
+                    {"id": number, "value": json.dumps(answer), "now": "2026-01-01 00:00:00"},
+                )
+        db.session.commit()
+    upgraded = runner.invoke(args=["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    with empty_app.app_context():
+        rows = db.session.execute(
+            text("SELECT id, urgency, urgency_rank, follow_up_on FROM assessments ORDER BY id")
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (1, "hoch", 2, None),
+        (2, "gering", 0, None),
+        (3, None, None, None),
+    ]

@@ -7,7 +7,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from xml.etree import ElementTree
 
@@ -20,10 +20,12 @@ from assessment.advisor import exports
 from assessment.advisor.exports import neutralise
 from assessment.advisor.listing import versions_by_id
 from assessment.advisor.models import Advisor
+from assessment.consultation.models import ConsultationRequest
 from assessment.extensions import db
 from assessment.kernel.models import Assessment, DimensionScore
 from assessment.kernel.pinning import pin
 from assessment.questionnaire import Questionnaire
+from assessment.referrals.models import Referral
 
 from .conftest import ADA, SharedFactory
 
@@ -475,3 +477,69 @@ def test_a_workbook_beyond_the_limit_is_refused_with_a_hint(
         assert narrowed.status_code == 200
     with ada.get("/advisor/export.csv") as csv_export:
         assert csv_export.status_code == 200
+
+
+# --- triage columns ------------------------------------------------------------------------------
+
+
+def refer(app: Flask, assessment_id: int, partner: str, state: str) -> None:
+    """Store a referral of the firm to a partner, in a state."""
+    with app.app_context():
+        db.session.add(
+            Referral(
+                assessment_id=assessment_id,
+                partner_id=partner.lower().replace(" ", "-"),
+                partner={"id": partner.lower(), "name": partner},
+                nonce=f"{partner:0>64}"[:64],
+                token_hash=f"{partner}{assessment_id}".ljust(64, "0")[:64],
+                introduction="Hallo",
+                shared={},
+                state=state,
+            )
+        )
+        db.session.commit()
+
+
+def test_the_triage_columns_are_exported(
+    english: FlaskClient, advisor_app: Flask, add_assessment: SharedFactory
+) -> None:
+    """Consents, urgency, next follow-up, consultation and each introduction with its state."""
+    number = add_assessment("Eilig KG", submitted_at=SUBMITTED)
+    with advisor_app.app_context():
+        found = db.session.get(Assessment, number)
+        assert found is not None
+        found.consent_partners, found.consent_benchmark = True, True
+        found.urgency, found.urgency_rank = "hoch", 2
+        found.follow_up_on = date(2031, 1, 15)
+        db.session.add(
+            ConsultationRequest(
+                assessment_id=number, way="phone", email="a@b.example", language="en", status="open"
+            )
+        )
+        db.session.commit()
+    refer(advisor_app, number, "Handwerkskammer", "project_started")
+    refer(advisor_app, number, "IT Systemhaus", "declined")
+    refer(advisor_app, number, "Hochschule", "sent")
+
+    [line] = read_csv(english.get("/advisor/export.csv"))
+    assert [line[name] for name in FIXED_COLUMNS[13:22]] == [
+        "Yes",
+        "Yes",
+        "Yes",
+        "Very urgent \N{EN DASH} we want to tackle something concrete",
+        "2031-01-15",
+        "requested",
+        "3",
+        "2",
+        "Handwerkskammer: project started; IT Systemhaus: declined; "
+        "Hochschule: sent, no answer yet",
+    ]
+    excel = english.get("/advisor/export.csv?format=excel")
+    assert excel.status_code == 200
+    assert '"Yes";"Yes";"Yes";' in excel.get_data(as_text=True)
+    assert ';"15.01.2031";' in excel.get_data(as_text=True)
+    _xml, cells = xlsx_cells(english.get("/advisor/export.xlsx"))
+    serial = (datetime(2031, 1, 15) - datetime(1899, 12, 30)).days
+    assert (cells["Q1"], cells["R1"]) == ("Urgency", "Next follow-up")
+    assert float(cells["R2"]) == serial
+    assert cells["U2"] == "2"
