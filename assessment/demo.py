@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .advisor.accounts import create_advisor, find_advisor
-from .advisor.models import Advisor, Note
+from .advisor.models import ActionItem, Advisor, Note
 from .catalogue import questionnaires
 from .consultation.models import ConsultationRequest
 from .extensions import db
@@ -66,17 +66,21 @@ class SampleFirm:
     unfinished: bool = False
     #: A consultation request after the (first) check: the way of contact and the message.
     consultation: tuple[str, str] | None = None
+    #: An action item of the advisor: the step, its due day from today, who does it.
+    step: tuple[str, int, str] | None = None
 
 
 FIRMS = (
     SampleFirm("Tischlerei Brockhoff GmbH", "info@tischlerei-brockhoff.example", "handwerk",
                "small", "lippstadt", "intern-nebenbei", 0.32, 9.5, partners=True, repeat=0.5,
-               review_status="in_review"),
+               review_status="in_review",
+               step=("Rückruf: Angebot für die Zeiterfassung besprechen", -3, "advisor")),
     SampleFirm("Metallbau Schulte-Wessel GmbH & Co. KG", "kontakt@schulte-wessel.example",
                "produktion", "medium", "erwitte", "intern-fachkraft", 0.6, 7.2, partners=True,
                review_status="reviewed",
                note="Telefonat mit der Geschäftsführung: Interesse an einem Workshop zur "
-               "Vernetzung der Fertigung (MES). Termin im Digitalen Zentrum vereinbart."),
+               "Vernetzung der Fertigung (MES). Termin im Digitalen Zentrum vereinbart.",
+               step=("Liste der Maschinen mit ihren Schnittstellen schicken", 10, "firm")),
     SampleFirm("Bäckerei Korte", "backstube@baeckerei-korte.example", "handwerk", "micro",
                "soest", "niemand", 0.14, 6.1,
                consultation=("phone", "Wir möchten Bestellungen der Filialen nicht mehr per Fax "
@@ -210,6 +214,19 @@ def seed_firms(questionnaire: Questionnaire, advisor: Advisor) -> int:
                     created_at=moment,
                 )
             )
+        if firm.step:
+            text, days, owner = firm.step
+            due = (now + timedelta(days=days)).date()
+            db.session.add(
+                ActionItem(
+                    assessment_id=earlier.id,
+                    advisor_id=advisor.id,
+                    text=text,
+                    due_on=due,
+                    owner=owner,
+                )
+            )
+            earlier.follow_up_on = due
         db.session.commit()
     return created
 

@@ -132,6 +132,11 @@ def test_every_advisor_page(site: Site, page: Any, language: str) -> None:
     page.locator("a[href*='/advisor/assessments/']").first.click()
     expect(page.locator("#consultations-title")).to_be_visible()
     found += findings(page, f"{language} advisor assessment with a consultation request")
+    page.goto(site.url + "/advisor/?follow_up=overdue")
+    page.locator("a[href*='/advisor/assessments/']").first.click()
+    page.locator(".item-edit summary").first.click()  # the form to change a step, opened
+    expect(page.locator(".item-edit[open] textarea")).to_be_visible()
+    found += findings(page, f"{language} advisor assessment with an overdue step")
     page.goto(site.url + "/advisor/statistics")
     assert_charts_described(page)
     found += findings(page, f"{language} statistics")

@@ -81,6 +81,15 @@ class Words:
     note_added: str
     #: The advisor's name and a short date and time under a note or an action item.
     written_by: re.Pattern[str]
+    due_on: str
+    who: str
+    the_company: str
+    mark_done: str
+    marked_done: str
+    open_again: str
+    remove: str
+    #: What an action item's line says: the company does it, by 15 January 2031, and who wrote it.
+    action_meta: re.Pattern[str]
     log_out: str
     logged_out: str
     header: tuple[str, ...]
@@ -126,6 +135,16 @@ GERMAN = Words(
     status_changed="Status geändert von {old} zu {new}",
     note_added="Notiz hinzugefügt: {text}",
     written_by=re.compile(r"^Demo-Beratung, \d{2}\.\d{2}\.\d{2}, \d{2}:\d{2}$"),
+    due_on="Fällig am (optional)",
+    who="Wer erledigt es",
+    the_company="Das Unternehmen",
+    mark_done="Als erledigt markieren",
+    marked_done="Der Schritt ist als erledigt markiert.",
+    open_again="Wieder öffnen",
+    remove="Entfernen",
+    action_meta=re.compile(
+        r"^\s*Wer: Das Unternehmen\s+· fällig am 15\.01\.2031\s+· angelegt von Demo-Beratung, "
+    ),
     log_out="Abmelden",
     logged_out="Sie haben sich abgemeldet.",
     header=(
@@ -142,6 +161,15 @@ GERMAN = Words(
         "Abgeschickt (UTC)",
         "Bearbeitungsstatus",
         "Zuständige Beraterin / zuständiger Berater",
+        "Einwilligung (a): zählt im Vergleich",
+        "Einwilligung (b): mit dem Zentrum geteilt",
+        "Einwilligung (c): Vorstellung bei Partnern",
+        "Dringlichkeit",
+        "Nächste Wiedervorlage",
+        "Beratungswunsch",
+        "Vorstellungen bei Partnern",
+        "Laufende Vorstellungen",
+        "Vorstellungen: Partner und Stand",
         "Gesamtpunktzahl",
         "Gesamtstufe",
     ),
@@ -186,6 +214,16 @@ ENGLISH = Words(
     status_changed="Status changed from {old} to {new}",
     note_added="Note added: {text}",
     written_by=re.compile(r"^Demo-Beratung, \d{1,2}/\d{1,2}/\d{2}, \d{1,2}:\d{2}\s[AP]M$"),
+    due_on="Due on (optional)",
+    who="Who does it",
+    the_company="The company",
+    mark_done="Mark as done",
+    marked_done="The step is marked as done.",
+    open_again="Open again",
+    remove="Remove",
+    action_meta=re.compile(
+        r"^\s*Who does it: The company\s+· due on Jan 15, 2031\s+· added by Demo-Beratung, "
+    ),
     log_out="Log out",
     logged_out="You have logged out.",
     header=(
@@ -202,6 +240,15 @@ ENGLISH = Words(
         "Submitted (UTC)",
         "Review status",
         "Assigned advisor",
+        "Consent (a): counts in benchmarks",
+        "Consent (b): shared with the centre",
+        "Consent (c): introductions to partners",
+        "Urgency",
+        "Next follow-up",
+        "Consultation request",
+        "Introductions to partners",
+        "Introductions under way",
+        "Introductions: partner and state",
         "Overall score",
         "Overall level",
     ),
@@ -311,13 +358,21 @@ def test_advisor_journey(site: Site, page: Any, sample: Questionnaire, words: Wo
 
     action = "Workshop zur mobilen Auftragsbearbeitung anbieten"
     page.get_by_label(words.action_item, exact=True).fill(action)
+    page.get_by_label(words.due_on, exact=True).fill("2031-01-15")
+    page.get_by_label(words.who, exact=True).select_option(label=words.the_company)
     page.get_by_role("button", name=words.add_action, exact=True).click()
     expect(page.get_by_role("status").filter(has_text=words.action_added)).to_be_visible()
     actions = page.get_by_role("region", name=words.action_items, exact=True)
     expect(actions.locator(".item-text")).to_have_text([action])
-    expect(actions.locator(".item-meta")).to_have_text([words.written_by])
-    remove = actions.locator("button.link-button").first
+    expect(actions.locator(".item-meta")).to_have_text([words.action_meta])
+    remove = actions.get_by_role("button", name=f"{words.remove} \N{EN DASH} {action}", exact=True)
     assert contrast(remove) >= 4.5, "the remove button is readable"
+    actions.get_by_role(
+        "button", name=f"{words.mark_done} \N{EN DASH} {action}", exact=True
+    ).click()
+    expect(page.get_by_role("status").filter(has_text=words.marked_done)).to_be_visible()
+    again = page.get_by_role("button", name=f"{words.open_again} \N{EN DASH} {action}", exact=True)
+    expect(again).to_be_visible()
 
     status = page.get_by_label(words.review_status, exact=True)
     expect(status).to_have_value("in_review")
@@ -369,7 +424,8 @@ def test_advisor_journey(site: Site, page: Any, sample: Questionnaire, words: Wo
 
 
 def test_advisor_journey_without_javascript(browser: Any, site: Site) -> None:
-    """Without JavaScript: log in, search by pressing Enter, open a check, note, change status."""
+    """Without JavaScript: log in, search by pressing Enter, open a check, note, change status,
+    add a step and change it; the list shows its due date as the next follow-up."""
     context = new_context(browser, java_script_enabled=False, locale="de-DE")
     try:
         page = context.new_page()
@@ -405,11 +461,30 @@ def test_advisor_journey_without_javascript(browser: Any, site: Site) -> None:
         expect(page.get_by_role("status").filter(has_text=now)).to_be_visible()
         expect(page.get_by_label(GERMAN.review_status, exact=True)).to_have_value("in_review")
 
+        step = "Rückruf wegen Kassensystem"
+        page.get_by_label(GERMAN.action_item, exact=True).fill(step)
+        page.get_by_label(GERMAN.due_on, exact=True).fill("2020-01-02")
+        page.get_by_role("button", name=GERMAN.add_action, exact=True).click()
+        expect(page.get_by_role("status").filter(has_text=GERMAN.action_added)).to_be_visible()
+        actions = page.get_by_role("region", name=GERMAN.action_items, exact=True)
+        expect(actions.locator(".overdue")).to_have_text("fällig am 02.01.2020 (überfällig)")
+        actions.get_by_text(f"Diesen Schritt ändern \N{EN DASH} {step}").click()
+        changed = f"{step} und Angebot"
+        editing = actions.locator("details[open]")
+        editing.get_by_label(GERMAN.action_item, exact=True).fill(changed)
+        editing.get_by_label(GERMAN.due_on, exact=True).fill("2020-01-03")
+        editing.get_by_role("button", name="Schritt speichern", exact=True).click()
+        expect(
+            page.get_by_role("status").filter(has_text="Der Schritt ist gespeichert.")
+        ).to_be_visible()
+        expect(actions.locator(".item-text")).to_have_text([changed])
+
         page.get_by_role("link", name="Alle freigegebenen Digital-Checks").click()
         page.wait_for_url(site.url + "/advisor/")
         row = page.get_by_role("row").filter(
             has=page.get_by_role("link", name="Bäckerei Korte", exact=True)
         )
         expect(row.get_by_role("cell", name=GERMAN.in_review, exact=True)).to_be_visible()
+        expect(row.get_by_role("cell", name="03.01.2020 (überfällig)", exact=True)).to_be_visible()
     finally:
         context.close()
