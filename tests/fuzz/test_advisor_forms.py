@@ -168,6 +168,8 @@ VALID_FILTERS: dict[str, st.SearchStrategy[str]] = {
     "consultation": st.sampled_from(["", "open", "any"]),
     "partners": st.sampled_from(["", "yes", "no"]),
     "referrals": st.sampled_from(["", "open", "any"]),
+    "urgency": st.sampled_from(["", *options_of(CHECK.urgency or "")]),
+    "follow_up": st.sampled_from(["", "overdue", "planned"]),
     "submitted_from": st.one_of(st.just(""), DATES),
     "submitted_to": st.one_of(st.just(""), DATES),
     "sort": st.sampled_from(list(SORTS)),
