@@ -61,6 +61,14 @@ def only_item(app: Flask, found: int) -> ActionItem:
         return item
 
 
+@pytest.fixture
+def step(reviewer: Reviewer, add_assessment: SharedFactory, advisor_app: Flask) -> tuple[int, int]:
+    """A shared check with one step, "Website erneuern": the check's id and the step's."""
+    found = add_assessment()
+    add(reviewer, found, "Website erneuern")
+    return found, only_item(advisor_app, found).id
+
+
 def change(reviewer: Reviewer, found: int, item: int, follow: bool = True, **fields: str):
     """Send an item's change form."""
     return reviewer.send(found, f"actions/{item}", f"item-{item}", follow=follow, **fields)
@@ -108,13 +116,9 @@ def test_a_bad_new_step_is_refused_and_what_was_typed_stays(
         assert db.session.scalars(select(ActionItem)).all() == []
 
 
-def test_changing_a_step(
-    reviewer: Reviewer, add_assessment: SharedFactory, advisor_app: Flask
-) -> None:
+def test_changing_a_step(reviewer: Reviewer, step: tuple[int, int], advisor_app: Flask) -> None:
     """Every field can be changed; the change is in the audit log with old and new values."""
-    found = add_assessment()
-    add(reviewer, found, "Website erneuern")
-    item = only_item(advisor_app, found).id
+    found, item = step
     html = text(
         change(
             reviewer,
@@ -147,12 +151,10 @@ def test_changing_a_step(
 
 
 def test_saving_a_step_unchanged_says_so(
-    reviewer: Reviewer, add_assessment: SharedFactory, advisor_app: Flask
+    reviewer: Reviewer, step: tuple[int, int], advisor_app: Flask
 ) -> None:
     """Nothing changed: nothing logged, and the advisor is told."""
-    found = add_assessment()
-    add(reviewer, found, "Website erneuern")
-    item = only_item(advisor_app, found).id
+    found, item = step
     html = text(
         change(
             reviewer,
@@ -169,13 +171,11 @@ def test_saving_a_step_unchanged_says_so(
 
 
 def test_a_bad_change_is_refused_and_the_form_stays_open_with_the_input(
-    reviewer: Reviewer, add_assessment: SharedFactory, advisor_app: Flask
+    reviewer: Reviewer, step: tuple[int, int], advisor_app: Flask
 ) -> None:
     """400; the step's change form is open, with the message and what was typed; nothing
     changed."""
-    found = add_assessment()
-    add(reviewer, found, "Website erneuern")
-    item = only_item(advisor_app, found).id
+    found, item = step
     response = change(
         reviewer,
         found,
@@ -196,12 +196,10 @@ def test_a_bad_change_is_refused_and_the_form_stays_open_with_the_input(
 
 
 def test_mark_done_and_open_again(
-    reviewer: Reviewer, add_assessment: SharedFactory, advisor_app: Flask
+    reviewer: Reviewer, step: tuple[int, int], advisor_app: Flask
 ) -> None:
     """One button marks the step done, the same place opens it again."""
-    found = add_assessment()
-    add(reviewer, found, "Website erneuern")
-    item = only_item(advisor_app, found).id
+    found, item = step
     html = text(reviewer.send(found, f"actions/{item}/status", "progress", True, status="done"))
     assert flashes(html) == ["The step is marked as done."]
     assert "Open again" in section(html, "actions-title")
