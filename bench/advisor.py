@@ -1,4 +1,5 @@
-"""The advisor's figures: the dashboard and the CSV export over many shared assessments."""
+"""The advisor's figures: the dashboard, the statistics and the CSV export over many shared
+assessments (and, for the statistics' impact figures, their referrals: bench/impact.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ DASHBOARD_VIEWS = (
     "/advisor/?status=in_review&sort=oldest",
     "/advisor/?sort=score_low&page=10",
     "/advisor/?sector=produktion&size=medium&submitted_from={quarter}",
+)
+#: The statistics page with the impact figures: plain, by period, sector and Kommune.
+STATISTICS_VIEWS = (
+    "/advisor/statistics",
+    "/advisor/statistics?submitted_from={year}",
+    "/advisor/statistics?sector=handwerk",
+    "/advisor/statistics?region=lippstadt&submitted_from={quarter}",
 )
 EMAIL = "bench@example.org"
 
@@ -50,18 +58,16 @@ def log_in(port: int, password: str) -> Client:
 def advisor_figures(
     server: Gunicorn, password: str, assessments: int, sizes: Sizes
 ) -> list[Result]:
-    """Time the dashboard's views and one CSV export with the workers' memory growth."""
+    """Time the dashboard's views, the statistics and one CSV export with the workers' memory
+    growth."""
     advisor = log_in(server.port, password)
-    quarter = (datetime.date.today() - datetime.timedelta(days=91)).isoformat()
+    today = datetime.date.today()
+    quarter = (today - datetime.timedelta(days=91)).isoformat()
+    year = (today - datetime.timedelta(days=365)).isoformat()
     views = [view.format(quarter=quarter) for view in DASHBOARD_VIEWS]
-    for view in views:  # both workers' code and SQLite's page cache warm
-        advisor.timed(view)
-    turn = iter(range(10**6))
-    dashboard = measure(
-        max(len(views), sizes.count(50)),
-        60,
-        lambda: advisor.timed(views[next(turn) % len(views)]),
-    )
+    dashboard = _timed_views(advisor, views, sizes.count(50))
+    pages = [view.format(quarter=quarter, year=year) for view in STATISTICS_VIEWS]
+    statistics = _timed_views(advisor, pages, sizes.count(30))
 
     before = {pid: reset_peak(pid) for pid in server.worker_pids()}
     start = time.perf_counter()
@@ -73,6 +79,18 @@ def advisor_figures(
     growth = max(peak_rss(pid) - rss for pid, rss in before.items()) / MIB
     return [
         measured("advisor dashboard, filtered, sorted, paged", dashboard),
+        measured("advisor statistics with the impact figures", statistics),
         measured("CSV export of every shared assessment", [export]),
         measured("CSV export, worker memory growth (peak)", [growth]),
     ]
+
+
+def _timed_views(advisor: Client, views: list[str], count: int) -> list[float]:
+    """Each view once to warm up (both workers' code, SQLite's page cache, the charts drawn),
+    then ``count`` requests in turn."""
+    for view in views:
+        advisor.timed(view)
+    turn = iter(range(10**6))
+    return measure(
+        max(len(views), count), 60, lambda: advisor.timed(views[next(turn) % len(views)])
+    )

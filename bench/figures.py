@@ -48,6 +48,7 @@ SPECS = (
     Spec("PDF, repeated download (cached)", 20, "ms", "p95"),
     Spec("questionnaire page while two PDFs render", 50, "ms", "p95"),
     Spec("advisor dashboard, filtered, sorted, paged", 100, "ms", "p95"),
+    Spec("advisor statistics with the impact figures", 200, "ms", "p95"),
     Spec("CSV export of every shared assessment", 10_000, "ms", "max"),
     Spec("CSV export, worker memory growth (peak)", 50, "MiB", "max"),
     Spec("memory per worker after the suite", 150, "MiB", "max"),

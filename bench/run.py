@@ -1,8 +1,10 @@
 """Benchmark: the app under gunicorn on 127.0.0.1, each figure over several runs against its target.
 
 Run with `make bench` (`python -m bench.run`). Every load is bounded in requests and time;
-nothing leaves this machine. The shared assessments for the advisor's figures are seeded once;
-then each run starts gunicorn afresh on that database, measures every figure and stops it.
+nothing leaves this machine. The shared assessments for the advisor's figures (100,000) and the
+referrals, consultation requests and repeat checks of the impact figures (20,000 referrals) are
+seeded once; then each run starts gunicorn afresh on that database, measures every figure and
+stops it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from assessment.questionnaire import Questionnaire, load_questionnaire
 from .advisor import advisor_figures, seed
 from .core import scoring
 from .figures import Result, as_json, collect, print_table
+from .impact import seed as seed_impact
 from .memory import worker_memory
 from .owner import owner_figures
 from .report import report_figures
@@ -58,6 +61,7 @@ def main() -> int:
         parser.error("--runs must be at least 1")
     sizes = QUICK if args.quick else FULL
     assessments = 300 if args.quick else 100_000
+    referrals = 60 if args.quick else 20_000
     questionnaire = load_questionnaire(ROOT / "questionnaires" / "digitalcheck.yaml")
 
     workdir = Path(tempfile.mkdtemp(prefix="digitalcheck-bench-"))
@@ -72,6 +76,7 @@ def main() -> int:
     try:
         flask(env, "db", "upgrade")
         password = seed(env, assessments)
+        seed_impact(env, referrals)
         results = []
         for number in range(1, runs + 1):
             print(f"Run {number} of {runs}", flush=True)

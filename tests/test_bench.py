@@ -24,6 +24,7 @@ FIGURES = {
     "PDF, repeated download (cached)": "ms",
     "questionnaire page while two PDFs render": "ms",
     "advisor dashboard, filtered, sorted, paged": "ms",
+    "advisor statistics with the impact figures": "ms",
     "CSV export of every shared assessment": "ms",
     "CSV export, worker memory growth (peak)": "MiB",
     "memory per worker after the suite": "MiB",

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def test_upgrading_gives_earlier_checks_the_urgency_they_answered(
                 "id": sample.id,
                 "hash": "0" * 64,
                 "snapshot": json.dumps({"questionnaire": older, "partners": None}),
-                "now": "2026-01-01 00:00:00",
+                "now": datetime(2026, 1, 1, tzinfo=UTC),
             },
         )
         for number, answer in ((1, "hoch"), (2, "gering"), (3, None)):
@@ -86,9 +87,16 @@ def test_upgrading_gives_earlier_checks_the_urgency_they_answered(
                     "INSERT INTO assessments (id, token_hash, questionnaire_version_id, status,"
                     " language, consent_benchmark, consent_advisors, consent_partners,"
                     " created_at, updated_at, review_status, actions_in_report)"
-                    " VALUES (:id, :hash, 1, 'submitted', 'de', 0, 1, 0, :now, :now, 'new', 0)"
+                    " VALUES (:id, :hash, 1, 'submitted', 'de', :no, :yes, :no, :now, :now, 'new',"
+                    " :no)"
                 ),
-                {"id": number, "hash": f"{number:064d}", "now": "2026-01-01 00:00:00"},
+                {
+                    "id": number,
+                    "hash": f"{number:064d}",
+                    "now": datetime(2026, 1, 1, tzinfo=UTC),
+                    "yes": True,
+                    "no": False,
+                },
             )
             if answer is not None:
                 db.session.execute(
@@ -96,7 +104,11 @@ def test_upgrading_gives_earlier_checks_the_urgency_they_answered(
                         "INSERT INTO answers (assessment_id, question_id, value, updated_at)"
                         " VALUES (:id, 'strategie_dringlichkeit', :value, :now)"
                     ),
-                    {"id": number, "value": json.dumps(answer), "now": "2026-01-01 00:00:00"},
+                    {
+                        "id": number,
+                        "value": json.dumps(answer),
+                        "now": datetime(2026, 1, 1, tzinfo=UTC),
+                    },
                 )
         db.session.commit()
     upgraded = runner.invoke(args=["db", "upgrade"])

@@ -124,7 +124,7 @@ def firm_count(filters: Filters, advisor_id: int | None) -> int:
     return db.session.scalar(found) or 0
 
 
-def _utc(column: Any) -> Any:
+def utc_time(column: Any) -> Any:
     """A timestamp as UTC wall-clock time (PostgreSQL would use the session's time zone)."""
     if db.session.get_bind().dialect.name == "postgresql":
         return func.timezone("UTC", column)
@@ -133,7 +133,7 @@ def _utc(column: Any) -> Any:
 
 def checks_per_month(filters: Filters, advisor_id: int | None) -> tuple[MonthCount, ...]:
     """Submitted checks per calendar month, from the first to the last, empty months included."""
-    submitted = _utc(Assessment.submitted_at)
+    submitted = utc_time(Assessment.submitted_at)
     year = extract("year", submitted).label("year")
     month = extract("month", submitted).label("month")
     rows = db.session.execute(
@@ -144,10 +144,12 @@ def checks_per_month(filters: Filters, advisor_id: int | None) -> tuple[MonthCou
     counts = {date(int(y), int(m), 1): count for y, m, count in rows}
     if not counts:
         return ()
-    return tuple(MonthCount(day, counts.get(day, 0)) for day in _months(min(counts), max(counts)))
+    return tuple(
+        MonthCount(day, counts.get(day, 0)) for day in months_between(min(counts), max(counts))
+    )
 
 
-def _months(first: date, last: date) -> Iterable[date]:
+def months_between(first: date, last: date) -> Iterable[date]:
     """The first day of every month from ``first`` to ``last``."""
     day = first
     while day <= last:
@@ -180,7 +182,7 @@ def score_distributions(
             Band(row.band, row.count, float(row.low), float(row.high), float(row.total))
         )
     found = [_distribution(questionnaire, key, bands) for key, bands in grouped.items()]
-    return tuple(sorted(found, key=lambda d: _dimension_order(questionnaire, d.dimension_id)))
+    return tuple(sorted(found, key=lambda d: dimension_order(questionnaire, d.dimension_id)))
 
 
 def _distribution(
@@ -221,7 +223,8 @@ def _nth(bands: Sequence[Band], position: int) -> float:
     return bands[-1].high
 
 
-def _dimension_order(questionnaire: Questionnaire, dimension_id: str) -> tuple[int, str]:
+def dimension_order(questionnaire: Questionnaire, dimension_id: str) -> tuple[int, str]:
+    """A sort key: the questionnaire's topics in order, then unknown ones by id."""
     ids = list(questionnaire.dimension_index)
     return (ids.index(dimension_id), "") if dimension_id in ids else (len(ids), dimension_id)
 
@@ -243,7 +246,7 @@ def group_means(
         .where(*filters.conditions(advisor_id))
         .group_by(column)
     ).all()
-    order = _option_order(questionnaire, question_id)
+    order = option_order(questionnaire, question_id)
     found = [
         GroupMean(
             value=value,
@@ -257,7 +260,7 @@ def group_means(
     return tuple(sorted(found, key=lambda group: order(group.value)))
 
 
-def _option_order(questionnaire: Questionnaire, question_id: str) -> Any:
+def option_order(questionnaire: Questionnaire, question_id: str) -> Any:
     """A sort key: the questionnaire's options in order, then other values, unanswered last."""
     question = questionnaire.question_index.get(question_id)
     ids = [option.id for option in getattr(question, "options", ()) or ()]

@@ -118,7 +118,9 @@ def _refer(
     """One referral with its two e-mails and its audit entry, committed together."""
     nonce = new_nonce()
     token = link_token(nonce)
-    pinned = partner.model_dump(mode="json", include={"id", "email", "phone", "url", "address"})
+    pinned = partner.model_dump(
+        mode="json", include={"id", "email", "phone", "url", "address", "topics"}
+    )
     pinned["name"] = localize(partner.name)
     referral = Referral(
         assessment_id=assessment.id,

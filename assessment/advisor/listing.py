@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -108,14 +108,14 @@ class Filters:
             asked = ConsultationRequest.assessment_id == Assessment.id
             if self.consultation == "open":
                 asked = asked & (ConsultationRequest.status != "done")
-            found.append(exists().where(asked))
+            found.append(exists().where(asked).correlate(Assessment))
         if self.partners in ("yes", "no"):
             found.append(Assessment.consent_partners.is_(self.partners == "yes"))
         if self.referrals in ("open", "any"):
             referred = Referral.assessment_id == Assessment.id
             if self.referrals == "open":
                 referred = referred & Referral.state.not_in(CLOSED)
-            found.append(exists().where(referred))
+            found.append(exists().where(referred).correlate(Assessment))
         if self.urgency:
             found.append(Assessment.urgency == self.urgency)
         if self.follow_up == "planned":
@@ -127,8 +127,9 @@ class Filters:
 
 
 def _start_of(day: date, timezone: str) -> datetime:
-    """Midnight at the start of a day in a time zone."""
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone))
+    """Midnight at the start of a day in a time zone, in UTC (as the times are stored: SQLite
+    compares their text, so the bound must be written in UTC too)."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
 def shared_assessment(assessment_id: int) -> Assessment | None:

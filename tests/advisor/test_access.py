@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import product
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -18,7 +19,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from assessment import create_app
@@ -227,7 +228,20 @@ def targets(
         ),
         "missing": Target(shared.assessment + 1000, shared.objects),
     }
+    _repeat_firms(advisor_app, add_assessment)
     return {"shared": shared, **hidden}
+
+
+def _repeat_firms(app: Flask, add_assessment: SharedFactory) -> None:
+    """Five firms with a repeat check, so that every statistics chart has something to show."""
+    for number in range(5):
+        first = add_assessment(f"Wiederholt {number}", score=40, submitted_at=datetime(2023, 1, 1))
+        repeat = add_assessment(f"Wiederholt {number}", score=60)
+        with app.app_context():
+            db.session.execute(
+                update(Assessment).where(Assessment.id == repeat).values(firm_id=first)
+            )
+            db.session.commit()
 
 
 def snapshot(app: Flask) -> dict[str, list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -92,8 +92,9 @@ def ada_en(ada: FlaskClient) -> FlaskClient:
 
 
 def at(day: int, hour: int = 12, minute: int = 0) -> datetime:
-    """A moment in March 2024 in the centre's time zone (the date filters read its days)."""
-    return datetime(2024, 3, day, hour, minute, tzinfo=ZoneInfo("Europe/Berlin"))
+    """A moment in March 2024 in the centre's time zone (the date filters read its days), in
+    UTC as the application stores its times."""
+    return datetime(2024, 3, day, hour, minute, tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
 
 
 def assign(app: Flask, assessment_id: int, email: str | None) -> None:

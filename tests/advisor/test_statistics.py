@@ -190,11 +190,13 @@ def test_every_chart_is_svg_and_cached(
 ) -> None:
     """Each chart parses as SVG with text (no embedded font); the page drew it into the cache."""
     html = text(ada.get(PAGE, query_string={"region": "lippstadt"}))
-    sources = chart_sources(html)
+    every = chart_sources(html)
+    sources = {kind: source for kind, source in every.items() if kind in KINDS}
     assert set(sources) == set(KINDS)
-    assert all("region=lippstadt" in source for source in sources.values())
-    assert html.count("Die Tabelle daneben enthält die Zahlen.") == len(KINDS)
-    assert len(re.findall(r'<img src="[^"]+" width="\d+" height="\d+" alt="', html)) == 4
+    assert all("region=lippstadt" in source for source in every.values())
+    cohort_part = html.split('id="impact-title"', 1)[0]
+    assert cohort_part.count("Die Tabelle daneben enthält die Zahlen.") == len(KINDS)
+    assert len(re.findall(r'<img src="[^"]+" width="\d+" height="\d+" alt="', html)) == len(every)
 
     def not_again(*args: object) -> None:
         raise AssertionError("the chart should come from the cache")
@@ -247,12 +249,15 @@ def test_unknown_chart_and_chart_without_data_are_not_found(ada: FlaskClient, co
 
 
 def test_no_data_says_so_without_charts(ada: FlaskClient, add_assessment: SharedFactory) -> None:
-    """Without matching checks the page says so and shows no chart and no table."""
+    """Without matching checks the page says so and shows no cohort chart and no table; the
+    impact funnel still counts the unshared check as started and submitted."""
     add_assessment(shared=False)
     html = text(ada.get(PAGE))
     assert "Zu diesen Filtern passt kein freigegebener Digital-Check" in html
     main = html.split("<main", 1)[1].split("</main>", 1)[0]
-    assert "<img" not in main and "<table" not in main
+    cohort_part = main.split('id="impact-title"', 1)[0]
+    assert "<img" not in cohort_part and "<table" not in cohort_part
+    assert [row[1] for row in table(html, "stats-funnel")] == ["1", "1", "0", "0", "0", "0"]
 
 
 def test_statistics_need_a_login(advisor_app: Flask, cohort: None) -> None:

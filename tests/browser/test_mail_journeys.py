@@ -1,5 +1,7 @@
-"""E-mail from the owner's side, in a browser without JavaScript: "Link per E-Mail senden" on the
-saved page, and "Beratung anfragen" from the report; what the SMTP server receives works."""
+"""E-mail journeys: from the owner's side, in a browser without JavaScript, "Link per E-Mail
+senden" on the saved page and "Beratung anfragen" from the report; from the advisor's side, an
+introduction that the partner answers from its e-mail's link, with JavaScript and without, and
+that the statistics then count. What the SMTP server receives works."""
 
 from __future__ import annotations
 
@@ -8,13 +10,16 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from assessment.extensions import db
+from assessment.kernel.models import Assessment
 from assessment.questionnaire import Questionnaire
 
 from ..conftest import deliver
 from ..mailserver import MailServer
 from ..survey.helpers import Respondent, complete
-from .conftest import Site, new_context
+from .conftest import Site, log_in, new_context
 
 WORDS = {
     "de": {
@@ -101,3 +106,62 @@ def test_a_consultation_request_without_javascript(
     deliver(site.app)
     recipients = {r.recipients[0] for r in mail_server.wait_for(2)}
     assert {"chef@t.example", "info@dzm-kreis-soest.example"} <= recipients
+
+
+PARTNER = "handwerkskammer-beratung"
+
+
+def project_started_count(page: Any, site: Site) -> int:
+    """The funnel's last stage (project started) on the advisor's statistics page."""
+    page.goto(site.url + "/advisor/statistics")
+    return int(page.locator("#stats-funnel tbody tr").nth(5).locator("td").first.inner_text())
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_an_introduction_answered_by_the_partner_shows_in_the_statistics(
+    browser: Any, site: Site, mail_server: MailServer, sample: Questionnaire, javascript: bool
+) -> None:
+    """The advisor introduces a consenting firm to a partner; the partner opens the link of the
+    e-mail it received, accepts, then starts a project; the statistics count both."""
+    site.app.config.update(mail_server.settings())
+    owner = Respondent(site.app.test_client())
+    owner.start()
+    consents = {"consent_advisors": "y", "consent_partners": "y"}
+    complete(owner, site.app, sample, "Tischlerei Netzwerk", {**FIRM, **consents})
+    with site.app.app_context():
+        number = db.session.scalars(select(Assessment.id).order_by(Assessment.id.desc())).first()
+    advisor = new_context(browser, java_script_enabled=javascript, locale="de-DE")
+    partner = new_context(browser, java_script_enabled=javascript, locale="de-DE")
+    try:
+        page = advisor.new_page()
+        log_in(page, site)
+        before = project_started_count(page, site)
+        page.goto(f"{site.url}/advisor/assessments/{number}")
+        page.locator(f"#partner-{PARTNER}").check()
+        page.get_by_role("button", name="Vorstellung senden").click()
+        expect(page.locator(".notice")).to_contain_text("Die Vorstellung ist unterwegs an")
+        deliver(site.app)
+        received = {r.recipients[0]: r for r in mail_server.wait_for(2)}
+        assert sample.directory is not None
+        name = next(p for p in sample.directory.partners if p.id == PARTNER)
+        plain = received[name.email].message.get_body(("plain",)).get_content()
+        link = re.search(rf"{re.escape(site.url)}(/p/[\w-]+)", plain)
+        assert link, plain
+        answering = partner.new_page()
+        answering.goto(site.url + link[1])
+        expect(answering.locator("main")).to_contain_text("Tischlerei Netzwerk")
+        for state in ("angenommen", "Projekt begonnen"):
+            answering.get_by_label(state, exact=True).check()
+            answering.get_by_role("button", name="Antwort senden").click()
+            expect(answering.locator("main")).to_contain_text(f"Aktueller Stand: {state}")
+        assert project_started_count(page, site) == before + 1
+        row = page.locator("#stats-partners tbody tr", has_text=name.name.get("de"))
+        cells = row.locator("td")
+        # referrals, answered, answer rate, median days; sent, accepted, declined, in contact,
+        # project started ...
+        expect(cells.nth(0)).to_have_text("1")
+        expect(cells.nth(1)).to_have_text("1")
+        expect(cells.nth(8)).to_have_text("1")
+    finally:
+        advisor.close()
+        partner.close()

@@ -64,7 +64,7 @@ def _served_urgency() -> dict[str, str]:
         from assessment.catalogue import questionnaires
 
         return {q.id: q.urgency for q in questionnaires().values() if q.urgency}
-    except Exception:  # noqa: BLE001 - outside the app there is nothing served to ask
+    except (ImportError, RuntimeError):  # outside the app there is nothing served to ask
         return {}
 
 

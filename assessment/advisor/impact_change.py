@@ -1,0 +1,219 @@
+"""The change per topic between a firm's first and latest shared check, as medians per group.
+
+A firm (kernel/firms.py) counts when it has at least two submitted checks shared with the centre
+that match the filters, the latest of them in the period; its first check may be older than the
+period (a repeat check usually comes a year later). Its change in a topic is the latest check's
+score minus the first check's. The medians are exact: the database ranks the changes of each
+topic (window functions, in SQLite and PostgreSQL alike) and hands back only the middle one or
+two, for all firms and per sector of the latest check; a second query counts the firms per
+sector. A group is shown only when it holds at least ``MIN_FIRMS`` firms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..i18n import localize
+from ..kernel.models import Assessment, DimensionScore
+from ..questionnaire import Questionnaire
+from .cohort import dimension_order, option_order
+from .impact import MIN_FIRMS, period_bounds, without_period
+from .labels import profile_label
+from .listing import Filters
+
+
+@dataclass(frozen=True)
+class TopicChange:
+    """The median change of one topic in a group of firms, and how many firms it rests on."""
+
+    dimension_id: str
+    label: str
+    firms: int
+    median: float
+
+    @property
+    def shown(self) -> bool:
+        """Whether enough firms stand behind the median to show it."""
+        return self.firms >= MIN_FIRMS
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    """The firms with a repeat check in one sector (or all of them), with their topics' medians."""
+
+    label: str
+    firms: int
+    changes: tuple[TopicChange, ...]
+    #: The sector's option id; None for a group of all firms or of firms without a sector.
+    sector: str | None = None
+
+    @property
+    def shown(self) -> bool:
+        """Whether the group holds enough firms to be shown."""
+        return self.firms >= MIN_FIRMS
+
+    @property
+    def by_topic(self) -> dict[str, TopicChange]:
+        """The medians by topic id."""
+        return {change.dimension_id: change for change in self.changes}
+
+
+@dataclass(frozen=True)
+class ChangeFigures:
+    """The change of all firms with a repeat check, and per sector."""
+
+    everyone: ChangeGroup
+    sectors: tuple[ChangeGroup, ...]
+    #: The topics that have a change, in the questionnaire's order: (id, label).
+    topics: tuple[tuple[str, str], ...]
+
+    @property
+    def shown_sectors(self) -> tuple[ChangeGroup, ...]:
+        """The sectors with enough firms to be shown."""
+        return tuple(group for group in self.sectors if group.shown)
+
+
+def _firms(filters: Filters, advisor_id: int | None) -> Any:
+    """SQL: each counted firm with the times of its first and latest matching check."""
+    start, end = period_bounds(filters)
+    first_at, latest_at = func.min(Assessment.submitted_at), func.max(Assessment.submitted_at)
+    return (
+        select(
+            Assessment.firm_id.label("firm_id"),
+            first_at.label("first_at"),
+            latest_at.label("latest_at"),
+        )
+        .where(
+            *without_period(filters).conditions(advisor_id),
+            *([Assessment.submitted_at < end] if end else []),
+        )
+        .group_by(Assessment.firm_id)
+        .having(latest_at > first_at, *([latest_at >= start] if start else []))
+        .subquery()
+    )
+
+
+def change_figures(
+    filters: Filters, advisor_id: int | None, questionnaire: Questionnaire
+) -> ChangeFigures:
+    """The median change per topic of the firms with a repeat check: all, and per sector."""
+    firms = _firms(filters, advisor_id)
+    first, latest = aliased(Assessment), aliased(Assessment)
+    joined = (
+        select(firms)
+        .join(first, and_(first.firm_id == firms.c.firm_id, first.submitted_at == firms.c.first_at))
+        .join(
+            latest,
+            and_(latest.firm_id == firms.c.firm_id, latest.submitted_at == firms.c.latest_at),
+        )
+    )
+    counted = db.session.execute(
+        joined.with_only_columns(latest.sector, func.count()).group_by(latest.sector)
+    ).all()
+    middles = db.session.execute(_middle_changes(joined, first, latest)).all()
+    return _figures(questionnaire, dict(counted), middles)
+
+
+def _middle_changes(joined: Any, first: Any, latest: Any) -> Any:
+    """SQL: the middle one or two changes of each topic, of all firms and of each sector."""
+    before, after = aliased(DimensionScore), aliased(DimensionScore)
+    pairs = (
+        joined.join(after, after.assessment_id == latest.id)
+        .join(
+            before,
+            and_(before.assessment_id == first.id, before.dimension_id == after.dimension_id),
+        )
+        .with_only_columns(
+            latest.sector.label("sector"),
+            after.dimension_id.label("topic"),
+            (after.score - before.score).label("change"),
+        )
+        .subquery()
+    )
+    everyone, sector = (pairs.c.topic,), (pairs.c.sector, pairs.c.topic)
+    ranked = select(
+        pairs,
+        func.row_number().over(partition_by=everyone, order_by=pairs.c.change).label("rank"),
+        func.count().over(partition_by=everyone).label("firms"),
+        func.row_number().over(partition_by=sector, order_by=pairs.c.change).label("sector_rank"),
+        func.count().over(partition_by=sector).label("sector_firms"),
+    ).subquery()
+    return select(ranked).where(
+        or_(
+            _middle(ranked.c.rank, ranked.c.firms),
+            _middle(ranked.c.sector_rank, ranked.c.sector_firms),
+        )
+    )
+
+
+def _middle(rank: Any, count: Any) -> Any:
+    """SQL: whether a rank (from 1) is the middle of ``count``, or one of the middle two."""
+    return or_(rank == (count + 1) // 2, rank == count // 2 + 1)
+
+
+def _figures(
+    questionnaire: Questionnaire, firms: dict[str | None, int], middles: list[Any]
+) -> ChangeFigures:
+    """The groups from the firms per sector and the middle changes."""
+    everyone: dict[str, list[Any]] = {}
+    per_sector: dict[str | None, dict[str, list[Any]]] = {}
+    for row in middles:
+        if _is_middle(row.rank, row.firms):
+            everyone.setdefault(row.topic, [row.firms]).append(row.change)
+        if _is_middle(row.sector_rank, row.sector_firms):
+            found = per_sector.setdefault(row.sector, {})
+            found.setdefault(row.topic, [row.sector_firms]).append(row.change)
+    topics = tuple(
+        (key, _topic_label(questionnaire, key))
+        for key in sorted(everyone, key=lambda key: dimension_order(questionnaire, key))
+    )
+    order = option_order(questionnaire, "sector")
+    sectors = tuple(
+        _group(
+            profile_label(questionnaire, "sector", value),
+            size,
+            topics,
+            per_sector.get(value),
+            value,
+        )
+        for value, size in sorted(firms.items(), key=lambda item: order(item[0]))
+    )
+    return ChangeFigures(
+        _group(_("All firms"), sum(firms.values()), topics, everyone), sectors, topics
+    )
+
+
+def _group(
+    label: str,
+    firms: int,
+    topics: tuple[tuple[str, str], ...],
+    middles: dict[str, list[Any]] | None,
+    sector: str | None = None,
+) -> ChangeGroup:
+    """One group: per topic the number of firms, then its middle one or two changes."""
+    found = middles or {}
+    changes = tuple(
+        TopicChange(key, name, found[key][0], _mean(found[key][1:]))
+        for key, name in topics
+        if key in found
+    )
+    return ChangeGroup(label, firms, changes, sector)
+
+
+def _is_middle(rank: int, count: int) -> bool:
+    return rank in ((count + 1) // 2, count // 2 + 1)
+
+
+def _mean(values: list[float]) -> float:
+    return float(sum(values) / len(values))
+
+
+def _topic_label(questionnaire: Questionnaire, dimension_id: str) -> str:
+    dimension = questionnaire.dimension_index.get(dimension_id)
+    return localize(dimension.title) if dimension else dimension_id
