@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import IO, Any
@@ -364,19 +364,42 @@ CSV_DIALECTS = {
 }
 
 
-def export_csv() -> Response:
-    """The filtered list as CSV, written while it is read so that any length needs little memory."""
-    chosen = request.args.get("format", "rfc4180")
-    dialect = CSV_DIALECTS.get(chosen)
+def chosen_dialect() -> CsvDialect:
+    """The CSV dialect the query string asks for (RFC 4180 unless told); 400 for any other."""
+    dialect = CSV_DIALECTS.get(request.args.get("format", "rfc4180"))
     if dialect is None:
         abort(400, _("Please choose one of the CSV formats offered."))
-    filters, sort = filters_or_abort()
-    export = build_export(filters, current_user.id, sort)
-    lines = stream_with_context(csv_text(export, dialect))
-    response = Response(lines, content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return dialect
+
+
+def csv_download(body: Iterable[str] | str, name: str) -> Response:
+    """A CSV file (or its pieces, streamed) as a download that no cache keeps."""
+    response = Response(body, content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def xlsx_download(write: Callable[[IO[bytes]], None], name: str) -> Response:
+    """A workbook that ``write`` writes into a temporary file, sent as a download."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it after sending)
+    try:
+        write(file)
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    response = send_file(file, mimetype=XLSX_TYPE, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def export_csv() -> Response:
+    """The filtered list as CSV, written while it is read so that any length needs little memory."""
+    dialect = chosen_dialect()
+    filters, sort = filters_or_abort()
+    export = build_export(filters, current_user.id, sort)
+    return csv_download(stream_with_context(csv_text(export, dialect)), _filename("csv"))
 
 
 def csv_text(export: Export, dialect: CsvDialect = CSV_DIALECTS["rfc4180"]) -> Iterator[str]:
@@ -391,7 +414,7 @@ def csv_text(export: Export, dialect: CsvDialect = CSV_DIALECTS["rfc4180"]) -> I
     writer.writerow(_dialect_header(export.header, dialect))
     yield _drain(buffer)
     for chunk in export.chunks:
-        writer.writerows(_in_dialect(cells, dialect) for cells in chunk)
+        writer.writerows(in_dialect(cells, dialect) for cells in chunk)
         yield _drain(buffer)
 
 
@@ -407,7 +430,7 @@ def _dialect_header(names: list[str], dialect: CsvDialect) -> list[str]:
     return named
 
 
-def _in_dialect(cells: list[Cell], dialect: CsvDialect) -> list[Cell]:
+def in_dialect(cells: list[Cell], dialect: CsvDialect) -> list[Cell]:
     """A line's cells as the dialect writes them: times and decimal numbers as text."""
     written: list[Cell] = []
     for cell in cells:
@@ -438,18 +461,7 @@ def export_xlsx() -> Response:
     filters, sort = filters_or_abort()
     _refuse_too_many(filters, current_app.config["XLSX_MAX_ROWS"])
     export = build_export(filters, current_user.id, sort)
-    file = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it after sending)
-    try:
-        write_workbook(file, export)
-        file.seek(0)
-    except BaseException:
-        file.close()
-        raise
-    response = send_file(
-        file, mimetype=XLSX_TYPE, as_attachment=True, download_name=_filename("xlsx")
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return xlsx_download(lambda file: write_workbook(file, export), _filename("xlsx"))
 
 
 def _refuse_too_many(filters: Filters, limit: int) -> None:
@@ -497,12 +509,12 @@ def write_workbook(file: IO[bytes], export: Export) -> None:
     for chunk in export.chunks:
         for cells in chunk:
             line += 1
-            _write_line(sheet, line, cells, formats)
+            write_line(sheet, line, cells, formats)
     sheet.autofilter(0, 0, line, len(export.header) - 1)
     workbook.close()
 
 
-def _write_line(sheet: Any, line: int, cells: list[Cell], formats: dict[type, Any]) -> None:
+def write_line(sheet: Any, line: int, cells: list[Cell], formats: dict[type, Any]) -> None:
     """One line of the worksheet; text is always written as text, never as a formula."""
     for column, value in enumerate(cells):
         if value is None:

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from flask import Response, abort, request, send_file
+from flask import Response, abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from xlsxwriter import Workbook
@@ -30,14 +29,15 @@ from xlsxwriter import Workbook
 from ..referrals.models import STATES, state_label
 from .cohort import labelling_questionnaire
 from .exports import (
-    CSV_DIALECTS,
-    XLSX_TYPE,
     Cell,
     CsvDialect,
-    _in_dialect,
-    _write_line,
+    chosen_dialect,
+    csv_download,
+    in_dialect,
     neutralise,
     rounded,
+    write_line,
+    xlsx_download,
 )
 from .impact import MIN_FIRMS, STAGES, FunnelRow, Tally, stage_label
 from .impact_figures import ImpactFigures, impact_figures
@@ -247,7 +247,7 @@ def csv_file(lines: Iterator[list[Cell]], dialect: CsvDialect) -> str:
     buffer = io.StringIO()
     buffer.write("\N{BYTE ORDER MARK}")
     writer = csv.writer(buffer, delimiter=dialect.delimiter, quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerows(_in_dialect([_safe(cell) for cell in line], dialect) for line in lines)
+    writer.writerows(in_dialect([_safe(cell) for cell in line], dialect) for line in lines)
     return buffer.getvalue()
 
 
@@ -257,31 +257,14 @@ def _safe(cell: Cell) -> Cell:
 
 def impact_csv() -> Response:
     """The impact figures as CSV, in the dialect chosen (RFC 4180 unless Excel is asked for)."""
-    dialect = CSV_DIALECTS.get(request.args.get("format", "rfc4180"))
-    if dialect is None:
-        abort(400, _("Please choose one of the CSV formats offered."))
-    body = csv_file(csv_lines(impact_sheets(_figures())), dialect)
-    response = Response(body, content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    dialect = chosen_dialect()
+    return csv_download(csv_file(csv_lines(impact_sheets(_figures())), dialect), _filename("csv"))
 
 
 def impact_xlsx() -> Response:
     """The impact figures as an Excel workbook: a sheet per figure."""
     sheets = impact_sheets(_figures())
-    file = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it after sending)
-    try:
-        write_sheets(file, sheets)
-        file.seek(0)
-    except BaseException:
-        file.close()
-        raise
-    response = send_file(
-        file, mimetype=XLSX_TYPE, as_attachment=True, download_name=_filename("xlsx")
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return xlsx_download(lambda file: write_sheets(file, sheets), _filename("xlsx"))
 
 
 def write_sheets(file: IO[bytes], sheets: Sequence[Sheet]) -> None:
@@ -305,7 +288,7 @@ def write_sheets(file: IO[bytes], sheets: Sequence[Sheet]) -> None:
             worksheet.write_string(0, column, name, bold)
         for number, line in enumerate(sheet.lines, start=1):
             cells = [withheld if cell is WITHHELD else _safe(cell) for cell in line]
-            _write_line(worksheet, number, cells, formats)  # type: ignore[arg-type]
+            write_line(worksheet, number, cells, formats)  # type: ignore[arg-type]
         for offset, note in enumerate(sheet.notes, start=len(sheet.lines) + 2):
             worksheet.write_string(offset, 0, neutralise(note))
     workbook.close()

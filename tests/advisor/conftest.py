@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from assessment.advisor.accounts import create_advisor
@@ -140,3 +142,20 @@ def answered(advisor_app: Flask, sample: Questionnaire) -> Callable[..., int]:
         return found
 
     return answer
+
+
+def statements(app: Flask, client: FlaskClient, url: str) -> int:
+    """How many SQL statements one request of the URL sends."""
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)

@@ -14,7 +14,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
-from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from assessment.advisor.accounts import create_advisor, find_advisor
@@ -26,7 +25,7 @@ from assessment.questionnaire import load_questionnaire
 
 from ..survey.conftest import DATA
 from ..survey.helpers import csrf_token, text
-from .conftest import ADA, PASSWORD, SharedFactory
+from .conftest import ADA, PASSWORD, SharedFactory, statements
 
 DASHBOARD = "/advisor/"
 GRACE = "grace@example.org"
@@ -519,23 +518,6 @@ def test_unknown_parameters_are_ignored_by_the_statistics(
 # --- queries ----------------------------------------------------------------------------
 
 
-def statements_for(app: Flask, client: FlaskClient, url: str) -> int:
-    """How many SQL statements one request of the URL sends."""
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_queries_do_not_grow_with_the_rows(
     advisor_app: Flask, ada: FlaskClient, add_assessment: SharedFactory
 ) -> None:
@@ -543,10 +525,10 @@ def test_queries_do_not_grow_with_the_rows(
     for number in range(5):
         assign(advisor_app, add_assessment(f"Firma {number}"), ADA)
     ada.get(DASHBOARD)  # the first request parses the pinned questionnaire
-    few = statements_for(advisor_app, ada, DASHBOARD)
+    few = statements(advisor_app, ada, DASHBOARD)
     for number in range(25):
         assign(advisor_app, add_assessment(f"Betrieb {number}"), ADA)
-    many = statements_for(advisor_app, ada, DASHBOARD)
+    many = statements(advisor_app, ada, DASHBOARD)
     assert len(companies(ada.get(DASHBOARD))) == PER_PAGE
     assert few == many, "each line of the list costs queries"
     assert many <= 5, many

@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, update
+from sqlalchemy import update
 from werkzeug.test import TestResponse
 
 from assessment.consultation.models import ConsultationRequest
@@ -26,7 +26,7 @@ from assessment.questionnaire import Questionnaire
 from assessment.referrals.models import Referral, ReferralEvent
 
 from ..survey.helpers import text
-from .conftest import SharedFactory
+from .conftest import SharedFactory, statements
 from .test_statistics import chart_sources, svg_words, table
 
 PAGE = "/advisor/statistics"
@@ -500,23 +500,6 @@ def test_exports_need_a_login(advisor_app: Flask) -> None:
 
 
 # --- queries ----------------------------------------------------------------------------
-
-
-def statements(app: Flask, client: FlaskClient, url: str) -> int:
-    """How many SQL statements one request of the URL sends."""
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_the_page_costs_the_same_queries_with_more_data(
