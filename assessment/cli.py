@@ -12,12 +12,13 @@ from typing import Any, NoReturn
 
 import click
 
-from .questionnaire import QuestionnaireError, check_file, load_questionnaire
+from .questionnaire import Questionnaire, QuestionnaireError, check_file, load_questionnaire
 from .questionnaire.advice import match_recommendations
 from .questionnaire.conditions import hidden_questions
 from .questionnaire.loading.loader import summary
 from .questionnaire.loading.schema import centre_schema, partners_schema, questionnaire_schema
 from .questionnaire.scoring import read_answers, score_assessment
+from .questionnaire.team import score_team
 
 
 @click.group("questionnaire")
@@ -46,14 +47,56 @@ def check_command(paths: tuple[Path, ...]) -> None:
 @questionnaire_cli.command("score")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument(
-    "answers_path", metavar="ANSWERS.json", type=click.Path(dir_okay=False, path_type=Path)
+    "answers_paths",
+    metavar="ANSWERS.json [MORE.json ...]",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
 )
-def score_command(path: Path, answers_path: Path) -> None:
-    """Print the scores of an answer set, and the recommendations it matches, as JSON."""
+def score_command(path: Path, answers_paths: tuple[Path, ...]) -> None:
+    """Print the scores of an answer set, and the recommendations it matches, as JSON.
+
+    With several answer sets (a team check), print their combined result, the number of
+    respondents and the spread of each dimension; the first file is the coordinator's and gives
+    the profile, the others give answers only.
+    """
     try:
         questionnaire = load_questionnaire(path)
     except QuestionnaireError as error:
         _fail(*(str(problem) for problem in error.problems))
+    read = [_answer_set(questionnaire, answers_path) for answers_path in answers_paths]
+    messages = [message for _profile, _answers, found in read for message in found]
+    coordinator = read[0][0]
+    for answers_path, (profile, _answers, _found) in zip(answers_paths[1:], read[1:], strict=True):
+        if profile and profile != coordinator:
+            messages.append(
+                f"{answers_path}: profile: the profile belongs to the coordinator (the first "
+                "file); give the other respondents' answers only"
+            )
+    if messages:
+        _fail(*messages)
+    answer_sets = [{**coordinator, **answers} for _profile, answers, _found in read]
+    for answers in answer_sets:
+        for question_id in hidden_questions(questionnaire, answers):
+            if question_id in answers:
+                click.echo(
+                    f"note: the answer to {question_id!r} is ignored: its condition hides it",
+                    err=True,
+                )
+    if len(answer_sets) == 1:
+        result = score_assessment(questionnaire, answer_sets[0])
+        output = result.to_json()
+    else:
+        team = score_team(questionnaire, coordinator, answer_sets)
+        result, output = team.combined, team.to_json()
+    output["recommendations"] = [match.reference for match in match_recommendations(result)]
+    click.echo(json.dumps(output, indent=2, ensure_ascii=False))
+
+
+def _answer_set(
+    questionnaire: Questionnaire, answers_path: Path
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """One answers file read: its profile, its other answers, and what is wrong with it."""
     document = _read_json(answers_path)
     raw: dict[str, dict[str, Any]] = {}
     messages = []
@@ -78,17 +121,9 @@ def score_command(path: Path, answers_path: Path) -> None:
             ):
                 where = "answers" if expected else "the profile"
                 messages.append(f"{answers_path}: {section}.{question_id}: belongs in {where}")
-    if messages:
-        _fail(*messages)
-    for question_id in hidden_questions(questionnaire, answers):
-        if question_id in answers:
-            click.echo(
-                f"note: the answer to {question_id!r} is ignored: its condition hides it", err=True
-            )
-    result = score_assessment(questionnaire, answers)
-    output = result.to_json()
-    output["recommendations"] = [match.reference for match in match_recommendations(result)]
-    click.echo(json.dumps(output, indent=2, ensure_ascii=False))
+    profile = {key: value for key, value in answers.items() if key in profile_ids}
+    rest = {key: value for key, value in answers.items() if key not in profile_ids}
+    return profile, rest, messages
 
 
 def _read_json(path: Path) -> dict[str, Any]:

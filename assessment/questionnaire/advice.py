@@ -64,7 +64,10 @@ def match_recommendations(result: AssessmentResult) -> list[MatchedRecommendatio
     """Every recommendation whose rule matches its dimension and the answers, in document order."""
 
     def holds(condition: Condition) -> bool:
-        return condition_holds(condition, result.answers, result.questionnaire)
+        return any(
+            condition_holds(condition, answers, result.questionnaire)
+            for answers in result.answer_sets
+        )
 
     matched = []
     for dimension_score in result.assessed:

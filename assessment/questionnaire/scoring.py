@@ -77,6 +77,14 @@ class AssessmentResult:
     overall: Fraction | None
     level: Level | None
     dimensions: tuple[DimensionResult, ...]
+    #: In a team check, each respondent's visible answers (with the coordinator's profile):
+    #: a recommendation's condition holds when it holds for any of them (see team.py).
+    respondent_answers: tuple[Answers, ...] = ()
+
+    @property
+    def answer_sets(self) -> tuple[Answers, ...]:
+        """The answers that recommendations' conditions are read in: each respondent's."""
+        return self.respondent_answers or (self.answers,)
 
     def dimension(self, dimension_id: str) -> DimensionResult:
         """The score of one dimension."""
