@@ -19,6 +19,7 @@ from .logs import configure_logging
 from .referrals import routes as referral_routes
 from .report import routes as report_routes
 from .survey import routes as survey_routes
+from .team import routes as team_routes
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,4 +60,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     advisor_routes.init_app(app)
     consultation_routes.init_app(app)
     referral_routes.init_app(app)
+    team_routes.init_app(app)
     return app

@@ -92,6 +92,8 @@ def config_from_env(
         #: Owners who agreed to be contacted get one invitation to repeat a check this many
         #: months after submitting it (`flask mail invite`).
         "REPEAT_INVITATION_MONTHS": _number(environ, "REPEAT_INVITATION_MONTHS", 12),
+        #: A team check's link works for this many days (a new link starts anew).
+        "TEAM_LINK_DAYS": _number(environ, "TEAM_LINK_DAYS", 14),
         **_mail_settings(environ, instance_path, environment),
     }
 

@@ -19,7 +19,7 @@ import pytest
 from assessment import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "assessment"
-WINGS = ("survey", "report", "advisor", "consultation", "referrals")
+WINGS = ("survey", "report", "advisor", "consultation", "referrals", "team")
 #: The core knows nothing of the web or the database.
 WEB_AND_DATABASE = ("flask", "flask_babel", "flask_login", "flask_wtf", "werkzeug", "wtforms")
 WEB_AND_DATABASE += ("jinja2", "markupsafe", "sqlalchemy", "alembic", "flask_migrate")

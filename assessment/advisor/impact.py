@@ -173,7 +173,11 @@ def _tallies(values: Sequence[Any]) -> tuple[Tally, ...]:
 
 def funnel(filters: Filters, questionnaire: Questionnaire) -> Funnel:
     """The funnel of the checks started in the period: in all, per month and per Kommune."""
-    where = [*profile_conditions(filters), *in_period(Assessment.created_at, filters)]
+    where = [
+        *profile_conditions(filters),
+        *in_period(Assessment.created_at, filters),
+        Assessment.respondent_of.is_(None),  # a colleague's answers to a team check are no check
+    ]
     columns = _stage_columns()
     started = utc_time(Assessment.created_at)
     year, month = extract("year", started).label("year"), extract("month", started).label("month")

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..questionnaire import Questionnaire
 from ..questionnaire.scoring import AssessmentResult, score_assessment
-from .models import Assessment, DimensionScore
+from ..questionnaire.team import TeamResult, score_team
+from .models import Answer, Assessment, DimensionScore
 from .pinning import pinned_questionnaire
 
 #: Resume tokens are 32 random bytes (256 bits), URL-safe base64: 43 characters.
@@ -46,12 +47,49 @@ def questionnaire_of(assessment: Assessment) -> Questionnaire:
 
 
 def stored_answers(assessment: Assessment) -> dict[str, Any]:
-    """The assessment's answers by question id."""
-    return {answer.question_id: answer.value for answer in assessment.answers}
+    """The assessment's answers by question id; a team respondent's with the coordinator's
+    profile, which conditions read as for everyone in the team."""
+    own = {answer.question_id: answer.value for answer in assessment.answers}
+    if assessment.respondent_of is None:
+        return own
+    profile = {question.id for question in questionnaire_of(assessment).profile}
+    rows = db.session.execute(
+        select(Answer.question_id, Answer.value).where(
+            Answer.assessment_id == assessment.respondent_of, Answer.question_id.in_(profile)
+        )
+    )
+    return {**{k: v for k, v in own.items() if k not in profile}, **dict(rows.all())}
+
+
+def finished_respondents(assessment: Assessment) -> list[Assessment]:
+    """The colleagues who finished answering the coordinator's team check, in the order they
+    joined."""
+    return list(
+        db.session.scalars(
+            select(Assessment)
+            .where(Assessment.respondent_of == assessment.id, Assessment.status == "submitted")
+            .order_by(Assessment.id)
+        )
+    )
+
+
+def team_result(assessment: Assessment, questionnaire: Questionnaire) -> TeamResult | None:
+    """The combined result of a team check (the coordinator's answers and each finished
+    colleague's), or None for a check that no colleague finished answering."""
+    colleagues = finished_respondents(assessment) if assessment.respondent_of is None else []
+    if not colleagues:
+        return None
+    own = stored_answers(assessment)
+    profile = {q.id: own[q.id] for q in questionnaire.profile if q.id in own}
+    sets = [own, *(stored_answers(colleague) for colleague in colleagues)]
+    return score_team(questionnaire, profile, sets)
 
 
 def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentResult:
-    """The scores of the assessment's answers."""
+    """The scores of the assessment's answers; of a team check, the combined scores."""
+    team = team_result(assessment, questionnaire)
+    if team is not None:
+        return team.combined
     return score_assessment(questionnaire, stored_answers(assessment))
 
 

@@ -129,6 +129,11 @@ class Assessment(db.Model):
     previous_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL"), index=True
     )
+    #: In a team check, the coordinator's check whose round this respondent answers for (its
+    #: company, profile and consents are the coordinator's); None for every other check.
+    respondent_of: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
     #: The overall score and level at submission (None if nothing could be scored).
     overall_score: Mapped[float | None]
     overall_level: Mapped[str | None] = mapped_column(String(100))
@@ -153,12 +158,17 @@ class Assessment(db.Model):
     dimension_scores: Mapped[list[DimensionScore]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
-    previous: Mapped[Assessment | None] = relationship(remote_side=[id])
+    previous: Mapped[Assessment | None] = relationship(remote_side=[id], foreign_keys=[previous_id])
 
     @property
     def submitted(self) -> bool:
         """Whether the answers have been sent and are read-only."""
         return self.status == "submitted"
+
+    @property
+    def is_respondent(self) -> bool:
+        """Whether this is a colleague's answers to a team check, not a check of its own."""
+        return self.respondent_of is not None
 
     def __repr__(self) -> str:
         return f"<Assessment {self.id} {self.status}>"

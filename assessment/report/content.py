@@ -176,6 +176,8 @@ class ReportInputs:
     previous_date: datetime | None
     advisor_actions: tuple[AdvisorStep, ...] = ()
     previous_overall: float | None = None
+    #: The colleagues' checks that a team check combines, by id.
+    team: tuple[int, ...] = ()
 
     def key(self, language: str, fingerprint: str) -> str:
         """A hash that changes whenever anything the report shows would change."""
@@ -193,6 +195,7 @@ class ReportInputs:
             str(self.previous_date),
             [asdict(step) for step in self.advisor_actions],
             self.previous_overall,
+            list(self.team),
         ]
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -214,6 +217,18 @@ def report_inputs(
         previous_date=earlier.submitted_at,
         advisor_actions=_advisor_actions(assessment),
         previous_overall=earlier.overall,
+        team=_team_members(assessment),
+    )
+
+
+def _team_members(assessment: Assessment) -> tuple[int, ...]:
+    """The colleagues whose answers a team check combines (a deleted one changes the report)."""
+    return tuple(
+        db.session.scalars(
+            select(Assessment.id)
+            .where(Assessment.respondent_of == assessment.id, Assessment.status == "submitted")
+            .order_by(Assessment.id)
+        )
     )
 
 

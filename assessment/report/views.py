@@ -36,6 +36,10 @@ def _submitted(token: str) -> Assessment:
     assessment = assessments.find_assessment(token)
     if assessment is None:
         abort(404, _("This link does not open an assessment. It may have been deleted."))
+    if assessment.is_respondent:
+        # A colleague's answers to a team check have no report of their own: the team's is
+        # the coordinator's.
+        abort(403, _("In a team check, the report is made for the person who started it."))
     return assessment
 
 

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from ..catalogue import questionnaires
 from ..extensions import db
@@ -25,6 +26,7 @@ from ..mail.limits import count_message
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.conditions import visible_answers
 from ..referrals.models import withdraw_referrals
+from ..team.models import TeamRound
 from .models import RepeatInvitation
 
 PROFILE_COLUMNS = ("sector", "size", "region")
@@ -116,6 +118,9 @@ def _apply_page(
     if kept is None:
         merged = {**stored_answers(assessment), **answers}
         kept = visible_answers(questionnaire, {k: v for k, v in merged.items() if v is not None})
+    if assessment.respondent_of is not None:  # the profile is the coordinator's
+        profile_ids = {question.id for question in questionnaire.profile}
+        kept = {key: value for key, value in kept.items() if key not in profile_ids}
     by_question = {answer.question_id: answer for answer in assessment.answers}
     for question_id, answer in by_question.items():
         if question_id not in kept:
@@ -167,17 +172,44 @@ def _served_urgency(questionnaire: Questionnaire) -> str | None:
     return served.urgency if served is not None else None
 
 
+class RoundClosed(AssessmentSubmitted):
+    """A colleague's answers to a team check that the coordinator has submitted meanwhile."""
+
+
+def _still_open(assessment: Assessment) -> list[Any]:
+    """The conditions under which answers may change: the check is open, and a colleague's only
+    while the coordinator's check is open too (checked in the same statement as the change)."""
+    found = [Assessment.id == assessment.id, Assessment.status == "in_progress"]
+    if assessment.respondent_of is not None:
+        coordinator = aliased(Assessment)
+        found.append(
+            exists().where(
+                coordinator.id == assessment.respondent_of, coordinator.status == "in_progress"
+            )
+        )
+    return found
+
+
+def _refused(assessment: Assessment) -> AssessmentSubmitted:
+    """Why a change was refused: the check was submitted, or its team round closed."""
+    db.session.rollback()
+    if assessment.respondent_of is not None:
+        still = db.session.scalar(select(Assessment.status).where(Assessment.id == assessment.id))
+        if still == "in_progress":
+            return RoundClosed()
+    return AssessmentSubmitted()
+
+
 def _touch_open(assessment: Assessment, language: str) -> None:
     """Mark the assessment as changed, in the same transaction, only if it is still open."""
     statement = (
         update(Assessment)
-        .where(Assessment.id == assessment.id, Assessment.status == "in_progress")
+        .where(*_still_open(assessment))
         .values(language=language, updated_at=utcnow())
     )
     # On the session's connection, as plain SQL: the ORM's bulk-update path costs a third of a save.
     if db.session.connection().execute(statement).rowcount != 1:
-        db.session.rollback()
-        raise AssessmentSubmitted
+        raise _refused(assessment)
 
 
 def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
@@ -185,7 +217,7 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
     result = score(assessment, questionnaire)
     statement = (
         update(Assessment)
-        .where(Assessment.id == assessment.id, Assessment.status == "in_progress")
+        .where(*_still_open(assessment))
         .values(
             status="submitted",
             submitted_at=utcnow(),
@@ -194,7 +226,15 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
         )
     )
     changed = db.session.execute(statement).rowcount == 1
+    if not changed and assessment.respondent_of is not None:
+        raise _refused(assessment)
     if changed:
+        # A team round closes with the coordinator's check: no one joins or answers after it.
+        db.session.execute(
+            update(TeamRound)
+            .where(TeamRound.assessment_id == assessment.id, TeamRound.closed_at.is_(None))
+            .values(closed_at=utcnow())
+        )
         db.session.add_all(
             DimensionScore(
                 assessment_id=assessment.id,
@@ -246,7 +286,8 @@ def export(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, An
             }
             for change in consent_history(assessment)
         ],
-        "answers": stored_answers(assessment),
+        # the answers given in this check (a colleague's without the coordinator's profile)
+        "answers": {answer.question_id: answer.value for answer in assessment.answers},
         "result": result.to_json() if result is not None else None,
     }
 

@@ -72,6 +72,23 @@ def start() -> BaseResponse:
     return redirect(url_for(".step", token=token, number=0))
 
 
+PROFILE_IS_THE_COORDINATORS = _l(
+    "In a team check, the company profile belongs to the person who started the check; you "
+    "answer the topics."
+)
+ROUND_CLOSED = _l(
+    "The team check has been closed: your colleague has submitted it, so answers can no longer "
+    "be changed. Nothing of this page was saved."
+)
+
+
+def _after_submitting(assessment: Assessment, token: str) -> str:
+    """Where a submitted check leads: its report; a colleague's answers to a thank-you page."""
+    if assessment.is_respondent:
+        return url_for("team.finished", token=token)
+    return url_for("report.report", token=token)
+
+
 def _load(token: str) -> tuple[Assessment, Questionnaire]:
     assessment = assessments.find_assessment(token)
     if assessment is None:
@@ -83,7 +100,7 @@ def resume(token: str) -> BaseResponse:
     """Continue where the owner stopped: the first unanswered page, or the review or report."""
     assessment, questionnaire = _load(token)
     if assessment.submitted:
-        return redirect(url_for("report.report", token=token))
+        return redirect(_after_submitting(assessment, token))
     answers = assessments.stored_answers(assessment)
     number = first_open_step(questionnaire, answers, assessment.profile_saved_at is not None)
     if number is None:
@@ -98,11 +115,13 @@ def step(token: str, number: int) -> Any:
         flash(
             _("This assessment has been submitted; its answers can no longer be changed."), "info"
         )
-        return redirect(url_for("report.report", token=token))
+        return redirect(_after_submitting(assessment, token))
     pages = steps(questionnaire)
     if not 0 <= number < len(pages):
         abort(404, _("This step does not exist."))
     current = pages[number]
+    if current.is_profile and assessment.is_respondent:
+        abort(403, PROFILE_IS_THE_COORDINATORS)
     stored = assessments.stored_answers(assessment)
     page = page_questions(current, questionnaire, stored)
     form_class = build_step_form(page, profile=current.is_profile)
@@ -139,11 +158,13 @@ def step(token: str, number: int) -> Any:
             profile=profile,
             visible=result.visible,
         )
+    except operations.RoundClosed:
+        abort(409, ROUND_CLOSED)
     except operations.AssessmentSubmitted:
         flash(
             _("This assessment has been submitted; its answers can no longer be changed."), "info"
         )
-        return redirect(url_for("report.report", token=token))
+        return redirect(_after_submitting(assessment, token))
     if result.cleaned:
         flash(str(REMOVED_MESSAGE), "info")
     if action == "save":
@@ -249,6 +270,8 @@ CONSENT_NAMES = {
 def consent(token: str) -> Any:
     """The owner's consents: shown, and changed at any time, also after submitting."""
     assessment, questionnaire = _load(token)
+    if assessment.is_respondent:
+        abort(403, _("In a team check, the person who started it decides what the company shares."))
     if request.method == "POST":
         form = ConsentFields()
         if not form.validate_on_submit():
@@ -286,17 +309,22 @@ def review(token: str) -> Any:
     """Every answer with a link to change it; submit."""
     assessment, questionnaire = _load(token)
     if assessment.submitted:
-        return redirect(url_for("report.report", token=token))
+        return redirect(_after_submitting(assessment, token))
     answers = assessments.stored_answers(assessment)
     rows = review_rows(questionnaire, answers)
+    if assessment.is_respondent:
+        rows = [row for row in rows if not row["step"].is_profile]
     missing = [(row["step"], q) for row in rows for q, _answer, gap in row["questions"] if gap]
     form = FlaskForm()
     if request.method == "POST":
         if request.form.get("action") != "submit":
             abort(400, _("The form was sent with an unknown button."))
         if form.validate_on_submit() and not missing and assessment.profile_saved_at is not None:
-            operations.submit(assessment, questionnaire)
-            return redirect(url_for("report.report", token=token))
+            try:
+                operations.submit(assessment, questionnaire)
+            except operations.RoundClosed:
+                abort(409, ROUND_CLOSED)
+            return redirect(_after_submitting(assessment, token))
         status = 400
     else:
         status = 200

@@ -19,6 +19,7 @@ from assessment.referrals.models import Referral
 from assessment.survey.models import RepeatInvitation
 
 from ..survey.helpers import Respondent, complete
+from ..team.test_team_check import Colleague
 from .audit import findings
 from .conftest import Site, log_in
 
@@ -250,4 +251,38 @@ def test_every_error_page(site: Site, page: Any, language: str) -> None:
     response = page.goto(site.url + "/language")
     assert response.status == 400
     found += findings(page, f"{language} error 400")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_team_check_pages(site: Site, page: Any, sample: Questionnaire, language: str) -> None:
+    """The coordinator's page of the round (new, with its link, with progress), the team link's
+    page (also with errors), and a colleague's last page."""
+    owner = Respondent(site.app.test_client())
+    owner.start()
+    complete(owner, site.app, sample, "Tischlerei Team", FIRM, submit=False)
+    found: list[str] = []
+    choose_language(page, site, language)
+    page.goto(f"{site.url}/a/{owner.token}/team")
+    found += findings(page, f"{language} team round new")
+    page.locator("main form button[value=open]").click()
+    link = page.locator("#resume-link").input_value()
+    found += findings(page, f"{language} team round with its link")
+    page.goto(link)
+    found += findings(page, f"{language} team join")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-message")).to_have_count(1)
+    found += findings(page, f"{language} team join with errors")
+    page.locator("#role").select_option("it")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/step/1$"))
+    token = re.search(r"/a/([A-Za-z0-9_-]+)/", page.url).group(1)  # type: ignore[union-attr]
+    colleague = Colleague(site.app.test_client())
+    colleague.token = token
+    colleague.answer(site.app, sample)
+    assert colleague.submit().status_code == 302
+    page.goto(f"{site.url}/a/{token}/finished")
+    found += findings(page, f"{language} team finished")
+    page.goto(f"{site.url}/a/{owner.token}/team")
+    found += findings(page, f"{language} team round with progress")
     assert not found, "\n".join(found)

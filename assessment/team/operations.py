@@ -1,0 +1,109 @@
+"""Write services of the team check: open a round with its link, renew or revoke the link, and
+let a colleague join with a role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..kernel.assessments import hash_token, new_token
+from ..kernel.models import Assessment, utcnow
+from .models import ROLES, TeamMember, TeamRound
+
+
+def round_of(assessment: Assessment) -> TeamRound | None:
+    """The coordinator's round, if the check was opened to colleagues."""
+    return db.session.scalars(select(TeamRound).filter_by(assessment_id=assessment.id)).first()
+
+
+def _expiry() -> datetime:
+    return utcnow() + timedelta(days=current_app.config["TEAM_LINK_DAYS"])
+
+
+def open_round(assessment: Assessment) -> tuple[TeamRound, str]:
+    """Open the check to colleagues, or give its round a new link (the old one stops working);
+    the round and the new link's token."""
+    if assessment.is_respondent or assessment.submitted:
+        raise ValueError("only the coordinator's open check can be a team check")
+    token = new_token()
+    found = round_of(assessment)
+    if found is None:
+        found = TeamRound(assessment_id=assessment.id, token_hash=hash_token(token))
+        db.session.add(found)
+    found.token_hash, found.expires_at, found.revoked_at = hash_token(token), _expiry(), None
+    db.session.commit()
+    return found, token
+
+
+def revoke_link(team: TeamRound) -> None:
+    """The link stops working; colleagues who joined keep their own links."""
+    if team.revoked_at is None:
+        team.revoked_at = utcnow()
+        db.session.commit()
+
+
+def find_round(token: str) -> TeamRound | None:
+    """The round a team link opens (whether or not it still works), or None."""
+    if not 20 <= len(token) <= 100:
+        return None
+    return db.session.scalars(select(TeamRound).filter_by(token_hash=hash_token(token))).first()
+
+
+def join(team: TeamRound, role: str, shown_by_role: bool, language: str) -> tuple[Assessment, str]:
+    """A colleague joins: a check of their own for the round, answered with the coordinator's
+    profile; the check and its personal token."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    coordinator = team.assessment
+    token = new_token()
+    colleague = Assessment(
+        token_hash=hash_token(token),
+        questionnaire_version_id=coordinator.questionnaire_version_id,
+        language=language,
+        respondent_of=coordinator.id,
+        firm_id=coordinator.firm_id,
+        # The profile is the coordinator's: the colleague starts with the topics.
+        profile_saved_at=utcnow(),
+    )
+    db.session.add(colleague)
+    db.session.flush()
+    db.session.add(
+        TeamMember(
+            round_id=team.id, assessment_id=colleague.id, role=role, shown_by_role=shown_by_role
+        )
+    )
+    db.session.commit()
+    return colleague, token
+
+
+@dataclass(frozen=True)
+class MemberState:
+    """What the coordinator sees of a colleague: the role and how far they are, never answers."""
+
+    role: str
+    joined_at: datetime
+    answered: bool
+    finished: bool
+
+
+def progress(team: TeamRound) -> list[MemberState]:
+    """Each colleague who joined, in the order they joined."""
+    rows = db.session.execute(
+        select(TeamMember.role, TeamMember.joined_at, Assessment.status, Assessment.updated_at)
+        .join(Assessment, Assessment.id == TeamMember.assessment_id)
+        .where(TeamMember.round_id == team.id)
+        .order_by(TeamMember.id)
+    )
+    return [
+        MemberState(role, joined, answered=updated > joined, finished=status == "submitted")
+        for role, joined, status, updated in rows
+    ]
+
+
+def member_of(assessment: Assessment) -> TeamMember | None:
+    """The colleague's membership of a round, for a respondent's check."""
+    return db.session.scalars(select(TeamMember).filter_by(assessment_id=assessment.id)).first()

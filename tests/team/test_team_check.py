@@ -1,0 +1,301 @@
+"""The team check over HTTP: the coordinator's link, colleagues joining with a role and answering
+on their own, the round closing with the coordinator's check, and the combined result."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import TestResponse
+
+from assessment.extensions import db
+from assessment.kernel.assessments import find_assessment, stored_answers
+from assessment.kernel.models import Assessment, utcnow
+from assessment.questionnaire import Questionnaire
+from assessment.questionnaire.team import score_team
+from assessment.team.models import TeamMember, TeamRound
+
+from ..survey.helpers import (
+    Respondent,
+    answers_of,
+    complete,
+    csrf_token,
+    good_answer,
+    merge,
+    page_questions,
+    steps,
+    text,
+)
+
+PROFILE = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
+LINK = re.compile(r'value="(http://[^"]+/t/([A-Za-z0-9_-]+))"')
+TOKEN = re.compile(r"/a/([A-Za-z0-9_-]+)/")
+
+
+def english(app: Flask) -> FlaskClient:
+    """A browser reading the pages in English."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["language"] = "en"
+    return client
+
+
+class Colleague:
+    """A colleague's browser: joins with the team link, answers the topics, submits."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = ""
+
+    def join(self, link: str, role: str = "it", by_role: bool = False) -> TestResponse:
+        """Open the team link and join with a role."""
+        page = self.client.get(link)
+        data = {"csrf_token": csrf_token(page), "role": role}
+        if by_role:
+            data["consent_role"] = "y"
+        response = self.client.post(link, data=data)
+        if response.status_code == 302 and (found := TOKEN.search(response.location)):
+            self.token = found.group(1)
+        return response
+
+    def answer(
+        self, app: Flask, questionnaire: Questionnaire, chosen: dict[str, str] | None = None
+    ) -> None:
+        """Answer every topic (a valid answer, or the one chosen), not the profile."""
+        chosen = chosen or {}
+        for current in steps(questionnaire):
+            if current.is_profile:
+                continue
+            with app.app_context():
+                found = find_assessment(self.token)
+                assert found is not None
+                known = stored_answers(found)
+            page = page_questions(current, questionnaire, known)
+            data = merge(*(good_answer(shown.question) for shown in page))
+            for shown in page:
+                if shown.question.id in chosen:
+                    data[shown.question.id] = chosen[shown.question.id]
+            response = self.send(current.number, data)
+            assert response.status_code == 302, text(response)
+
+    def send(self, number: int, data: MultiDict) -> TestResponse:
+        """Send one step."""
+        url = f"/a/{self.token}/step/{number}"
+        form = MultiDict(data)
+        form["csrf_token"] = csrf_token(self.client.get(url))
+        form["action"] = "next"
+        return self.client.post(url, data=form)
+
+    def submit(self) -> TestResponse:
+        """Submit the answers from the review page."""
+        page = self.client.get(f"/a/{self.token}/review")
+        return self.client.post(
+            f"/a/{self.token}/review", data={"csrf_token": csrf_token(page), "action": "submit"}
+        )
+
+
+def team_page(owner: Respondent) -> TestResponse:
+    """The coordinator's page of the round."""
+    return owner.client.get(owner.url("/team"))
+
+
+def press(owner: Respondent, action: str) -> TestResponse:
+    """One of the buttons of the coordinator's page."""
+    page = team_page(owner)
+    return owner.client.post(
+        owner.url("/team"), data={"csrf_token": csrf_token(page), "action": action}
+    )
+
+
+def make_link(owner: Respondent) -> str:
+    """Make a team link; the path it opens."""
+    html = text(press(owner, "open"))
+    found = LINK.search(html)
+    assert found, "the new link is shown"
+    return f"/t/{found.group(2)}"
+
+
+@pytest.fixture
+def coordinator(app: Flask, sample: Questionnaire) -> Respondent:
+    """An owner who answered every page of the sample and has not submitted yet."""
+    owner = Respondent(english(app))
+    owner.start()
+    complete(owner, app, sample, "Tischlerei Team", PROFILE, submit=False)
+    return owner
+
+
+def members(app: Flask) -> list[tuple[str, bool]]:
+    """The colleagues who joined: role, and whether they agreed to be shown by role."""
+    with app.app_context():
+        return [(m.role, m.shown_by_role) for m in db.session.scalars(db.select(TeamMember))]
+
+
+# --- the link and joining --------------------------------------------------------------------
+
+
+def test_a_colleague_joins_with_a_role_and_answers_the_topics_only(
+    app: Flask, coordinator: Respondent, sample: Questionnaire
+) -> None:
+    """The link is shown when made; the colleague chooses a role (required), starts at the first
+    topic, cannot open the profile or the consents, and finishes on a page of thanks."""
+    assert "Make a team link" in text(team_page(coordinator))
+    link = make_link(coordinator)
+    colleague = Colleague(english(app))
+    refused = colleague.join(link, role="")
+    assert refused.status_code == 400
+    assert "Please choose your role." in text(refused)
+    joined = colleague.join(link, role="it", by_role=True)
+    assert joined.status_code == 302
+    assert joined.location.endswith("/step/1")
+    assert members(app) == [("it", True)]
+    profile = colleague.client.get(f"/a/{colleague.token}/step/0")
+    assert profile.status_code == 403
+    assert "the company profile belongs to the person who started the check" in text(profile)
+    assert colleague.client.get(f"/a/{colleague.token}/consent").status_code == 403
+    colleague.answer(app, sample)
+    assert not set(PROFILE) & set(answers_of(app, colleague.token)), "no profile of their own"
+    review = text(colleague.client.get(f"/a/{colleague.token}/review"))
+    assert "Company profile" not in review and "Submit my answers" in review
+    finished = colleague.submit()
+    assert finished.location.endswith(f"/a/{colleague.token}/finished")
+    assert "Your answers are in." in text(colleague.client.get(finished.location))
+    assert colleague.client.get(f"/a/{colleague.token}/report").status_code == 403
+    progress = text(team_page(coordinator))
+    assert '<th scope="row">IT</th>' in progress and "finished" in progress
+    assert "combines your answers with those of 1 colleague" in progress
+
+
+def test_the_same_browser_joining_twice_continues_its_own_answers(
+    app: Flask, coordinator: Respondent
+) -> None:
+    """A second visit of the link from the same browser leads back to its own answers."""
+    link = make_link(coordinator)
+    colleague = Colleague(english(app))
+    colleague.join(link)
+    again = colleague.client.get(link)
+    assert again.status_code == 302
+    assert again.location.endswith(f"/a/{colleague.token}")
+    assert len(members(app)) == 1
+
+
+def test_a_revoked_or_expired_link_and_a_new_one(app: Flask, coordinator: Respondent) -> None:
+    """A revoked link, an expired one, a mistyped one: a friendly 404; a new link works and ends
+    the old one; colleagues who joined keep their own links."""
+    first = make_link(coordinator)
+    joined = Colleague(english(app))
+    joined.join(first)
+    press(coordinator, "revoke")
+    revoked = english(app).get(first)
+    assert revoked.status_code == 404 and "revoked" in text(revoked)
+    assert joined.client.get(f"/a/{joined.token}/step/1").status_code == 200
+    second = make_link(coordinator)
+    assert english(app).get(second).status_code == 200
+    assert english(app).get(first).status_code == 404
+    with app.app_context():
+        db.session.execute(db.update(TeamRound).values(expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+    expired = english(app).get(second)
+    assert expired.status_code == 404 and "expired" in text(expired)
+    assert english(app).get("/t/" + "x" * 43).status_code == 404
+    assert english(app).get("/t/short").status_code == 404
+
+
+def test_only_the_coordinator_opens_the_round(app: Flask, coordinator: Respondent) -> None:
+    """A colleague's personal link does not open the coordinator's page of the round."""
+    colleague = Colleague(english(app))
+    colleague.join(make_link(coordinator))
+    assert colleague.client.get(f"/a/{colleague.token}/team").status_code == 403
+
+
+# --- the combined result -----------------------------------------------------------------------
+
+
+def test_the_coordinators_check_combines_everyone_who_finished(
+    app: Flask, coordinator: Respondent, sample: Questionnaire
+) -> None:
+    """Submitting closes the round: the stored scores are the combined result of the coordinator
+    and the colleagues who finished; one who had not is left out and can no longer save."""
+    link = make_link(coordinator)
+    colleagues = [Colleague(english(app)) for _ in range(3)]
+    for colleague, role in zip(colleagues, ("it", "sales", "management"), strict=True):
+        colleague.join(link, role=role)
+    low = {
+        q.id: q.options[0].id
+        for d in sample.dimensions
+        for q in d.questions
+        if q.type_name == "single" and q.is_scored
+    }
+    colleagues[0].answer(app, sample, low)
+    colleagues[0].submit()
+    colleagues[1].answer(app, sample)
+    colleagues[1].submit()
+    colleagues[2].answer(app, sample, low)  # answered, not submitted
+    assert coordinator.submit().status_code == 302
+    with app.app_context():
+        owner = find_assessment(coordinator.token)
+        assert owner is not None and owner.submitted
+        sets = [
+            stored_answers(owner),
+            *(stored_answers(find_assessment(c.token)) for c in colleagues[:2]),  # type: ignore[arg-type]
+        ]
+        expected = score_team(sample, {k: sets[0][k] for k in PROFILE}, sets).combined
+        alone = score_team(sample, {k: sets[0][k] for k in PROFILE}, sets[:1]).combined
+        assert owner.overall_score == pytest.approx(float(expected.overall))
+        assert expected.overall != alone.overall, "the colleagues' answers changed the result"
+        stored = {s.dimension_id: s.score for s in owner.dimension_scores}
+        assert stored == {d.dimension.id: pytest.approx(float(d.score)) for d in expected.assessed}
+        round_ = db.session.scalars(db.select(TeamRound)).one()
+        assert round_.closed_at is not None
+    late = colleagues[2]
+    step = next(s for s in steps(sample) if not s.is_profile)
+    before = answers_of(app, late.token)
+    refused = late.send(step.number, merge(*(good_answer(q) for q in step.questions)))
+    assert refused.status_code == 409
+    assert "The team check has been closed" in text(refused)
+    assert answers_of(app, late.token) == before, "nothing of the page was saved"
+    assert late.submit().status_code == 409
+    closed = english(app).get(link)
+    assert closed.status_code == 404 and "closed" in text(closed)
+
+
+# --- privacy -------------------------------------------------------------------------------------
+
+
+def test_a_colleague_exports_and_deletes_their_own_answers(
+    app: Flask, coordinator: Respondent, sample: Questionnaire
+) -> None:
+    """The export holds the colleague's answers without the company profile; deleting them
+    removes the colleague from the round."""
+    colleague = Colleague(english(app))
+    colleague.join(make_link(coordinator))
+    colleague.answer(app, sample)
+    exported = colleague.client.get(f"/a/{colleague.token}/export.json").get_json()
+    assert exported["answers"] and not set(PROFILE) & set(exported["answers"])
+    assert exported["company_name"] is None
+    page = colleague.client.get(f"/a/{colleague.token}/delete")
+    deleted = colleague.client.post(
+        f"/a/{colleague.token}/delete", data={"csrf_token": csrf_token(page), "confirm": "y"}
+    )
+    assert deleted.status_code in (200, 302)
+    assert members(app) == []
+    assert "No colleague has joined yet." in text(team_page(coordinator))
+
+
+def test_deleting_the_coordinators_check_deletes_the_round(
+    app: Flask, coordinator: Respondent, sample: Questionnaire
+) -> None:
+    """The colleagues' answers go with the coordinator's check."""
+    colleague = Colleague(english(app))
+    colleague.join(make_link(coordinator))
+    colleague.answer(app, sample)
+    page = coordinator.client.get(coordinator.url("/delete"))
+    coordinator.client.post(
+        coordinator.url("/delete"), data={"csrf_token": csrf_token(page), "confirm": "y"}
+    )
+    with app.app_context():
+        assert db.session.scalars(db.select(Assessment)).all() == []
+        assert db.session.scalars(db.select(TeamRound)).all() == []
