@@ -73,16 +73,30 @@ def finished_respondents(assessment: Assessment) -> list[Assessment]:
     )
 
 
-def team_result(assessment: Assessment, questionnaire: Questionnaire) -> TeamResult | None:
-    """The combined result of a team check (the coordinator's answers and each finished
-    colleague's), or None for a check that no colleague finished answering."""
+def team_answers(assessment: Assessment) -> dict[int, dict[str, Any]]:
+    """A team check's answer sets by check id: the coordinator's first, then each colleague's
+    who finished; empty for a check that no colleague finished answering."""
     colleagues = finished_respondents(assessment) if assessment.respondent_of is None else []
     if not colleagues:
+        return {}
+    found = {assessment.id: stored_answers(assessment)}
+    found.update((colleague.id, stored_answers(colleague)) for colleague in colleagues)
+    return found
+
+
+def team_result(
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    answer_sets: dict[int, dict[str, Any]] | None = None,
+) -> TeamResult | None:
+    """The combined result of a team check (the coordinator's answers and each finished
+    colleague's), or None for a check that no colleague finished answering."""
+    sets = team_answers(assessment) if answer_sets is None else answer_sets
+    if not sets:
         return None
-    own = stored_answers(assessment)
+    own = sets[assessment.id]
     profile = {q.id: own[q.id] for q in questionnaire.profile if q.id in own}
-    sets = [own, *(stored_answers(colleague) for colleague in colleagues)]
-    return score_team(questionnaire, profile, sets)
+    return score_team(questionnaire, profile, list(sets.values()))
 
 
 def score(assessment: Assessment, questionnaire: Questionnaire) -> AssessmentResult:

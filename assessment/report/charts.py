@@ -283,3 +283,92 @@ def _bars(spec: ChartSpec) -> Figure:
         axes.spines[side].set_visible(False)
     _legend(figure, axes, spec)
     return figure
+
+
+@dataclass(frozen=True)
+class SpreadSpec:
+    """A team check's spread per topic: each respondent's lowest to highest score as a line, the
+    team's combined score as a bar-end marker."""
+
+    family: ClassVar[str] = "report"
+    kind: str
+    labels: tuple[str, ...]
+    lowest: tuple[float, ...]
+    highest: tuple[float, ...]
+    combined: tuple[float, ...]
+    combined_label: str
+    range_label: str
+
+    @property
+    def key(self) -> str:
+        """The hash of everything the chart shows (and of the drawing code's version)."""
+        return spec_key(CHART_VERSION, self)
+
+    @property
+    def narrow(self) -> bool:
+        """Whether this is the variant for narrow screens (fewer words per line)."""
+        return self.kind.endswith("-narrow")
+
+    def figure(self) -> Figure:
+        """The chart, drawn."""
+        ticks = [wrap_label(label, 16 if self.narrow else 30) for label in self.labels]
+        pitch = max(0.45, 0.16 * max(tick.count("\n") + 1 for tick in ticks) + 0.08)
+        names = [
+            wrap_label(name, 26 if self.narrow else 60)
+            for name in (self.range_label, self.combined_label)
+        ]
+        # the legend's entries one under the other, each as many lines as it needs
+        legend = 0.16 * sum(name.count("\n") + 1 for name in names) - 0.02
+        height = pitch * len(ticks) + 1.3 + legend
+        figure = Figure(figsize=(NARROW_WIDTH if self.narrow else 6.6, height))
+        figure.subplots_adjust(
+            left=0.44 if self.narrow else 0.36,
+            right=0.94 if self.narrow else 0.96,
+            top=1 - 0.2 / height,
+            bottom=(0.95 + legend) / height,
+        )
+        axes = figure.add_subplot()
+        positions = list(range(len(ticks)))
+        axes.hlines(
+            positions,
+            self.lowest,
+            self.highest,
+            color="#8c8c8c",
+            linewidth=6,
+            label=names[0],
+            zorder=2,
+        )
+        axes.scatter(
+            self.combined,
+            positions,
+            marker="D",
+            s=44,
+            color=INK,
+            zorder=3,
+            label=names[1],
+        )
+        for position, value in zip(positions, self.combined, strict=True):
+            axes.annotate(
+                f"{display_score(Fraction(value).limit_denominator(10**6))}",
+                (value, position),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                color=INK,
+                fontweight="bold",
+            )
+        axes.set_yticks(positions, ticks)
+        axes.set_ylim(len(ticks) - 0.5, -0.7)
+        axes.set_xlim(0, 100)
+        axes.set_xticks(range(0, 101, 25 if self.narrow else 10))
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        below = -0.55 / (height - 1.15 - legend)  # under the axis' numbers, in axes heights
+        axes.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, below),
+            ncols=1,
+            frameon=False,
+        )
+        return figure

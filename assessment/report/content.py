@@ -27,6 +27,7 @@ from ..questionnaire.matching import CompanyProfile, PartnerMatch, match_partner
 from ..questionnaire.models import TIME_FRAMES
 from ..questionnaire.scoring import AssessmentResult, display_score
 from .benchmark import Benchmark, recent_benchmark
+from .team import TeamSection, load_team_section
 
 TOP = 3
 #: A partner's sentence of why names this many topics and dimensions, and counts the rest.
@@ -146,6 +147,8 @@ class Report:
     #: The first steps of the action plan by time frame, quick wins first; the others.
     plan_groups: tuple[PlanGroup, ...] = ()
     plan_more: tuple[MatchedRecommendation, ...] = ()
+    #: A team check's spread, the questions seen most differently, and results per role.
+    team: TeamSection | None = None
 
     @property
     def overall_shown(self) -> int | None:
@@ -249,7 +252,8 @@ def _advisor_actions(assessment: Assessment) -> tuple[AdvisorStep, ...]:
 def build_report(inputs: ReportInputs) -> Report:
     """Assemble the report of a submitted assessment from its pinned questionnaire."""
     assessment, questionnaire = inputs.assessment, inputs.questionnaire
-    result = score(assessment, questionnaire)
+    team = load_team_section(assessment, questionnaire) if inputs.team else None
+    result = team[0] if team else score(assessment, questionnaire)
     peers, previous, previous_date = inputs.benchmark, inputs.previous, inputs.previous_date
     matched = build_action_plan(result)
     by_dimension: dict[str, list[Recommendation]] = {}
@@ -290,6 +294,7 @@ def build_report(inputs: ReportInputs) -> Report:
         previous_date=previous_date,
         advisor_actions=inputs.advisor_actions,
         previous_overall=inputs.previous_overall if previous_date else None,
+        team=team[1] if team else None,
     )
 
 

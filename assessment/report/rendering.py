@@ -10,7 +10,7 @@ from typing import Any
 
 from babel.lists import format_list
 from flask import Flask, Response, abort, current_app, render_template, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -19,14 +19,17 @@ from ..kernel.charts import VERSION, chart_svg, stored_chart
 from ..kernel.files import cache_privately, cached, fingerprint, own_cache
 from ..kernel.models import Assessment
 from ..questionnaire.scoring import display_score
-from .charts import CHART_VERSION, ChartSpec
+from .charts import CHART_VERSION, ChartSpec, SpreadSpec
 from .content import Report, ReportInputs, build_report, report_inputs
 from .pdf import pdf_filename, render_report_pdf
+from .team import TeamSection
 
 CHART_KINDS = ("radar", "bars", "bars-narrow")
+#: The charts of a team check's report besides those.
+TEAM_CHART_KINDS = ("spread", "spread-narrow")
 
 
-def chart_specs(report: Report) -> dict[str, ChartSpec]:
+def chart_specs(report: Report) -> dict[str, ChartSpec | SpreadSpec]:
     """The charts of a report: a radar (with three or more assessed dimensions) and bars."""
     rows = report.assessed_rows
     if not rows:
@@ -57,7 +60,27 @@ def chart_specs(report: Report) -> dict[str, ChartSpec]:
             "Your check of %(date)s", date=format_date(report.previous_date, "medium")
         )
     kinds = CHART_KINDS if len(rows) >= 3 else ("bars", "bars-narrow")
-    return {kind: ChartSpec(kind=kind, **common) for kind in kinds}
+    specs: dict[str, ChartSpec | SpreadSpec] = {
+        kind: ChartSpec(kind=kind, **common) for kind in kinds
+    }
+    if report.team is not None and report.team.rows:
+        for kind in TEAM_CHART_KINDS:
+            specs[kind] = spread_spec(report.team, kind)
+    return specs
+
+
+def spread_spec(team: TeamSection, kind: str) -> SpreadSpec:
+    """The chart of a team check's spread per topic (for wide or for narrow screens)."""
+    rows = [row for row in team.rows if row.lowest is not None and row.score is not None]
+    return SpreadSpec(
+        kind=kind,
+        labels=tuple(localize(row.dimension.title) for row in rows),
+        lowest=tuple(float(row.lowest) for row in rows if row.lowest is not None),
+        highest=tuple(float(row.highest) for row in rows if row.highest is not None),
+        combined=tuple(float(row.score) for row in rows if row.score is not None),
+        combined_label=_("Your team (combined)"),
+        range_label=_("Lowest to highest score of one respondent"),
+    )
 
 
 def group_name(group: str) -> str:
@@ -100,7 +123,7 @@ def trusted(html: str) -> Markup:
 def chart_response(assessment: Assessment, kind: str) -> Response:
     """One chart of a submitted assessment's report as SVG, with an ETag; long-cached when asked
     for by version. A chart the report page drew is served from the cache as it is."""
-    if kind not in CHART_KINDS:
+    if kind not in CHART_KINDS and kind not in TEAM_CHART_KINDS:
         abort(404)
     folder, wanted = own_cache(assessment.id), request.args.get("v", "")
     found = stored_chart(folder, ChartSpec.family, kind, wanted)
@@ -149,6 +172,11 @@ def pdf_response(inputs: ReportInputs, key: str) -> Response:
 def shown(score: Any) -> int:
     """A score as the report shows it: a whole number, rounded half up."""
     return display_score(score if isinstance(score, Fraction) else Fraction(score))
+
+
+def one_decimal(value: float) -> str:
+    """A number with one decimal, as the current language writes it (a spread, a deviation)."""
+    return format_decimal(round(value, 1), format="0.0")
 
 
 def effort_name(effort: str) -> str:

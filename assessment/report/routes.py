@@ -8,6 +8,7 @@ from ..routing import Route, blueprint
 from . import views
 from .rendering import (
     effort_name,
+    one_decimal,
     partner_kind_name,
     plan_heading,
     report_fingerprint,
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.extensions["report_fingerprint"] = report_fingerprint(app)
     app.jinja_env.globals.update(
         shown=shown,
+        one_decimal=one_decimal,
         effort_name=effort_name,
         partner_kind_name=partner_kind_name,
         time_frame_name=time_frame_name,

@@ -285,4 +285,9 @@ def test_the_team_check_pages(site: Site, page: Any, sample: Questionnaire, lang
     found += findings(page, f"{language} team finished")
     page.goto(f"{site.url}/a/{owner.token}/team")
     found += findings(page, f"{language} team round with progress")
+    assert owner.submit().status_code == 302
+    page.goto(f"{site.url}/a/{owner.token}/report")
+    expect(page.locator("#team-title")).to_be_visible()
+    assert_charts_described(page)
+    found += findings(page, f"{language} team report")
     assert not found, "\n".join(found)

@@ -16,6 +16,7 @@ from assessment.extensions import db
 from assessment.kernel.assessments import find_assessment, stored_answers
 from assessment.kernel.models import Assessment, utcnow
 from assessment.questionnaire import Questionnaire
+from assessment.questionnaire.scoring import display_score
 from assessment.questionnaire.team import score_team
 from assessment.team.models import TeamMember, TeamRound
 
@@ -299,3 +300,62 @@ def test_deleting_the_coordinators_check_deletes_the_round(
     with app.app_context():
         assert db.session.scalars(db.select(Assessment)).all() == []
         assert db.session.scalars(db.select(TeamRound)).all() == []
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def test_the_report_shows_where_the_team_sees_it_differently(
+    app: Flask, coordinator: Respondent, sample: Questionnaire
+) -> None:
+    """The combined scores with the spread per topic (chart and table), and the questions seen
+    most differently with how many gave each answer; results per role only for two or more
+    colleagues of a role who all agreed. The PDF has the same section."""
+    link = make_link(coordinator)
+    lowest = {
+        q.id: q.options[0].id
+        for d in sample.dimensions
+        for q in d.questions
+        if q.type_name == "single" and q.is_scored
+    }
+    for role, by_role, chosen in (
+        ("it", True, lowest),
+        ("it", True, {}),
+        ("sales", True, lowest),
+    ):
+        colleague = Colleague(english(app))
+        colleague.join(link, role=role, by_role=by_role)
+        colleague.answer(app, sample, chosen)
+        colleague.submit()
+    with coordinator.client.session_transaction() as session:
+        session["language"] = "en"
+    assert coordinator.submit().status_code == 302
+    report = text(coordinator.client.get(coordinator.url("/report")))
+    assert "Where your team sees it differently" in report
+    assert "4 people of your company answered this check." in report
+    with app.app_context():
+        owner = find_assessment(coordinator.token)
+        assert owner is not None
+        sets = [stored_answers(owner)]
+        members_ = db.session.scalars(
+            db.select(Assessment)
+            .where(Assessment.respondent_of == owner.id)
+            .order_by(Assessment.id)
+        ).all()
+        sets += [stored_answers(m) for m in members_]
+        team = score_team(sample, {k: sets[0][k] for k in PROFILE}, sets)
+    table = re.search(r'<table class="results stacking" id="team-table".*?</table>', report, re.S)
+    assert table is not None
+    first = team.spreads[0]
+    cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table.group(0).split("<tbody")[1])
+    assert cells[0] == first.dimension.title.get("en")
+    assert cells[2:4] == [str(display_score(first.lowest)), str(display_score(first.highest))]
+    assert "IT" in table.group(0) and "Sales and marketing" not in table.group(0), (
+        "two IT colleagues who agreed: a column; one in sales: none"
+    )
+    assert "Here your colleagues see it differently" in report
+    top = team.disagreements(1)[0]
+    assert top.question.text.get("en") in report
+    assert 'src="charts/spread.svg?v=' in report
+    chart = coordinator.client.get(coordinator.url("/charts/spread.svg"))
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
