@@ -3,7 +3,8 @@
 Both files have the same columns: the assessment's id, company and contact, the questionnaire,
 the profile, the dates, the review, the three consents, the urgency the owner gave, the next
 follow-up, the latest consultation request, the introductions to partners (how many, how many
-under way, each partner with its state), the overall result and every dimension's score and level.
+under way, each partner with its state), of a team check how many answered and the largest spread
+of a topic's scores among them, the overall result and every dimension's score and level.
 Profile answers, levels and review statuses appear as their labels in the current language (the
 column a person reads; the filters still use the ids). Scores are rounded half up to one decimal.
 The CSV comes in two dialects, chosen on the dashboard's export form: for Excel as German
@@ -80,6 +81,8 @@ COLUMNS = (
     latest_consultation(),
     all_referrals(),
     open_referrals(),
+    Assessment.team_size,
+    Assessment.team_spread,
     Assessment.overall_score,
     Assessment.overall_level,
 )
@@ -208,6 +211,8 @@ def header(dimensions: dict[str, str]) -> list[str]:
         _("Introductions to partners"),
         _("Introductions under way"),
         _("Introductions: partner and state"),
+        _("Team check: people who answered"),
+        _("Team check: largest spread of a topic"),
         _("Overall score"),
         _("Overall level"),
     ]
@@ -312,7 +317,8 @@ def _cells(
     """One assessment's line: numbers as numbers, times as times, text made harmless."""
     (number, company, email, _version, language, sector, size, region) = row[:8]
     (started, submitted, review, advisor, *consents) = row[8:15]
-    (urgency, follow_up, consultation, referrals, under_way, score, level) = row[15:]
+    (urgency, follow_up, consultation, referrals, under_way) = row[15:20]
+    (team_size, team_spread, score, level) = row[20:]
     options = version.options
     dimensions: list[Any] = list(scores)
     dimensions[0::2] = [rounded(value) for value in dimensions[0::2]]
@@ -338,6 +344,8 @@ def _cells(
         referrals,
         under_way,
         referred,
+        team_size,
+        rounded(team_spread),
         rounded(score),
         version.levels[level],
         *dimensions,

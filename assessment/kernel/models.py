@@ -134,6 +134,10 @@ class Assessment(db.Model):
     respondent_of: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), index=True
     )
+    #: A team check at submission: how many answered (with the coordinator), and the largest
+    #: range of one topic's scores among them (None for a check of one person).
+    team_size: Mapped[int | None] = mapped_column(SmallInteger)
+    team_spread: Mapped[float | None]
     #: The overall score and level at submission (None if nothing could be scored).
     overall_score: Mapped[float | None]
     overall_level: Mapped[str | None] = mapped_column(String(100))

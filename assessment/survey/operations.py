@@ -13,7 +13,14 @@ from sqlalchemy.orm import aliased
 from ..catalogue import questionnaires
 from ..extensions import db
 from ..i18n import in_language
-from ..kernel.assessments import hash_token, new_token, questionnaire_of, score, stored_answers
+from ..kernel.assessments import (
+    hash_token,
+    new_token,
+    questionnaire_of,
+    score,
+    stored_answers,
+    team_result,
+)
 from ..kernel.consents import apply_consents, consent_history
 from ..kernel.files import forget
 from ..kernel.firms import join_namesakes
@@ -25,6 +32,8 @@ from ..mail.delivery import enqueue
 from ..mail.limits import count_message
 from ..questionnaire import AnswerError, Questionnaire
 from ..questionnaire.conditions import visible_answers
+from ..questionnaire.scoring import score_assessment
+from ..questionnaire.team import TeamResult
 from ..referrals.models import withdraw_referrals
 from ..team.models import TeamRound
 from .models import RepeatInvitation
@@ -213,12 +222,19 @@ def _touch_open(assessment: Assessment, language: str) -> None:
 
 
 def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
-    """Submit the answers once; a second submit changes nothing. True if this call submitted."""
-    result = score(assessment, questionnaire)
+    """Submit the answers once; a second submit changes nothing. True if this call submitted.
+    A team check stores the combined result, how many answered and the largest spread."""
+    team = team_result(assessment, questionnaire)
+    if team is not None:
+        result = team.combined
+    else:
+        result = score_assessment(questionnaire, stored_answers(assessment))
     statement = (
         update(Assessment)
         .where(*_still_open(assessment))
         .values(
+            team_size=len(team.respondents) if team is not None else None,
+            team_spread=_largest_range(team) if team is not None else None,
             status="submitted",
             submitted_at=utcnow(),
             overall_score=float(result.overall) if result.overall is not None else None,
@@ -248,6 +264,12 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
     db.session.commit()
     db.session.refresh(assessment)
     return changed
+
+
+def _largest_range(team: TeamResult) -> float | None:
+    """The largest range of one topic's scores among a team's respondents."""
+    ranges = [float(spread.range) for spread in team.spreads if spread.range is not None]
+    return max(ranges) if ranges else None
 
 
 def delete_assessment(assessment: Assessment) -> None:

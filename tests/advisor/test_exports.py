@@ -53,11 +53,13 @@ FIXED_COLUMNS = [
     "Introductions to partners",
     "Introductions under way",
     "Introductions: partner and state",
+    "Team check: people who answered",
+    "Team check: largest spread of a topic",
     "Overall score",
     "Overall level",
 ]
 #: The spreadsheet columns of the fixed columns.
-FIXED_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWX"
+FIXED_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 #: How OOXML writes control characters in text: _x000D_ for a carriage return.
 OOXML_ESCAPE = re.compile(r"_x([0-9A-F]{4})_")
@@ -166,9 +168,9 @@ def test_csv_shows_an_assessment_answered_on_the_web_as_stored(
     assert line[header[1]] == "Tischlerei Müller"
     assert line[header[2]] == (contact or "")
     assert "Handwerk" in line.values()
-    assert line[header[22]] == str(half_up(overall))
-    assert "Strategie und Führung" in header[24]
-    written = [float(line[name]) for name in header[24::2]]
+    assert line[header[24]] == str(half_up(overall))
+    assert "Strategie und Führung" in header[26]
+    written = [float(line[name]) for name in header[26::2]]
     assert written == [half_up(scores[d.id]) for d in sample.dimensions]
 
 
@@ -431,11 +433,11 @@ def test_xlsx_has_the_same_columns_with_numbers_and_dates(
     )
     xml, cells = xlsx_cells(response)
     assert [cells[f"{column}1"] for column in FIXED_LETTERS] == FIXED_COLUMNS
-    assert cells["Y1"] == "Strategy and leadership: score"
+    assert cells["AA1"] == "Strategy and leadership: score"
     assert (cells["B2"], cells["G2"], cells["L2"]) == ("Bäckerei Korn", "Skilled crafts", "New")
     assert (cells["N2"], cells["O2"], cells["P2"]) == ("No", "Yes", "No"), "the consents"
-    assert float(cells["W2"]) == 62.3
-    assert cells["X2"] == "Explorer"
+    assert float(cells["Y2"]) == 62.3
+    assert cells["Z2"] == "Explorer"
     serial = (datetime(2025, 3, 1, 9, 30) - datetime(1899, 12, 30)).total_seconds() / 86400
     assert float(cells["K2"]) == pytest.approx(serial)
     assert '<pane ySplit="1"' in xml

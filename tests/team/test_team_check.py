@@ -3,23 +3,28 @@ on their own, the round closing with the coordinator's check, and the combined r
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
+from assessment.advisor.accounts import create_advisor
 from assessment.extensions import db
 from assessment.kernel.assessments import find_assessment, stored_answers
 from assessment.kernel.models import Assessment, utcnow
 from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.scoring import display_score
 from assessment.questionnaire.team import score_team
+from assessment.retention import purge_command
 from assessment.team.models import TeamMember, TeamRound
 
+from ..advisor.conftest import ADA, PASSWORD, login
 from ..survey.helpers import (
     Respondent,
     answers_of,
@@ -125,7 +130,9 @@ def coordinator(app: Flask, sample: Questionnaire) -> Respondent:
     """An owner who answered every page of the sample and has not submitted yet."""
     owner = Respondent(english(app))
     owner.start()
-    complete(owner, app, sample, "Tischlerei Team", PROFILE, submit=False)
+    complete(
+        owner, app, sample, "Tischlerei Team", {**PROFILE, "consent_advisors": "y"}, submit=False
+    )
     return owner
 
 
@@ -251,6 +258,17 @@ def test_the_coordinators_check_combines_everyone_who_finished(
         assert stored == {d.dimension.id: pytest.approx(float(d.score)) for d in expected.assessed}
         round_ = db.session.scalars(db.select(TeamRound)).one()
         assert round_.closed_at is not None
+        team = score_team(sample, {k: sets[0][k] for k in PROFILE}, sets)
+        largest = max(float(s.range) for s in team.spreads if s.range is not None)
+        assert (owner.team_size, owner.team_spread) == (3, pytest.approx(largest))
+        create_advisor(ADA, PASSWORD, name="Ada Lovelace")
+    advisor = english(app)
+    assert login(advisor, ADA, PASSWORD).status_code == 302
+    exported = advisor.get("/advisor/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    [line] = list(csv.DictReader(io.StringIO(exported)))
+    assert line["Team check: people who answered"] == "3"
+    assert float(line["Team check: largest spread of a topic"]) == pytest.approx(largest, abs=0.05)
+    assert float(line["Overall score"]) == pytest.approx(float(expected.overall), abs=0.05)
     late = colleagues[2]
     step = next(s for s in steps(sample) if not s.is_profile)
     before = answers_of(app, late.token)
@@ -359,3 +377,44 @@ def test_the_report_shows_where_the_team_sees_it_differently(
     assert 'src="charts/spread.svg?v=' in report
     chart = coordinator.client.get(coordinator.url("/charts/spread.svg"))
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+
+
+def test_purging_an_old_team_check_takes_its_colleagues_with_it(
+    app: Flask, runner: FlaskCliRunner, coordinator: Respondent, sample: Questionnaire
+) -> None:
+    """`flask purge` deletes an expired coordinator's check with its round and every colleague's
+    answers, also of a colleague who finished recently; a colleague's stale unfinished answers
+    go by their own age."""
+    link = make_link(coordinator)
+    finished, stale = Colleague(english(app)), Colleague(english(app))
+    for colleague in (finished, stale):
+        colleague.join(link)
+    finished.answer(app, sample)
+    finished.submit()
+    stale.answer(app, sample)
+    with app.app_context():
+        old = utcnow() - timedelta(days=400)
+        mine = find_assessment(stale.token)
+        assert mine is not None
+        db.session.execute(
+            db.update(Assessment).where(Assessment.id == mine.id).values(updated_at=old)
+        )
+        db.session.commit()
+    assert runner.invoke(purge_command, ["--older-than", "365"]).exit_code == 0
+    with app.app_context():
+        assert find_assessment(stale.token) is None, "the stale colleague's answers are gone"
+        assert find_assessment(finished.token) is not None
+        assert len(db.session.scalars(db.select(TeamMember)).all()) == 1
+    assert coordinator.submit().status_code == 302
+    with app.app_context():
+        db.session.execute(
+            db.update(Assessment)
+            .where(Assessment.respondent_of.is_(None))
+            .values(submitted_at=utcnow() - timedelta(days=400))
+        )
+        db.session.commit()
+    assert runner.invoke(purge_command, ["--older-than", "365"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalars(db.select(Assessment)).all() == []
+        assert db.session.scalars(db.select(TeamRound)).all() == []
+        assert db.session.scalars(db.select(TeamMember)).all() == []
