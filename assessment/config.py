@@ -94,6 +94,8 @@ def config_from_env(
         "REPEAT_INVITATION_MONTHS": _number(environ, "REPEAT_INVITATION_MONTHS", 12),
         #: A team check's link works for this many days (a new link starts anew).
         "TEAM_LINK_DAYS": _number(environ, "TEAM_LINK_DAYS", 14),
+        #: Invitations to a team check one check may have sent per hour.
+        "TEAM_INVITATION_LIMIT": _number(environ, "TEAM_INVITATION_LIMIT", 30),
         **_mail_settings(environ, instance_path, environment),
     }
 

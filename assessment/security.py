@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -101,3 +104,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["external_url"] = external_url
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
+
+
+def derived_token(purpose: str, nonce: str) -> str:
+    """A link's token derived from a stored random value: HMAC-SHA256 of the nonce under the
+    secret key, 256 bits, URL-safe (a new secret key ends every such link). The database holds
+    the nonce and the token's hash, neither the token nor a way to it without the key."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(key, f"{purpose}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")

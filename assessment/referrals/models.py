@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..advisor.models import Advisor
 from ..extensions import db
 from ..kernel.models import Assessment, utcnow
+from ..security import derived_token
 
 #: The partner's answers, in the order a referral usually takes.
 ANSWERS = ("accepted", "declined", "in_contact", "project_started", "no_project")
@@ -43,9 +40,7 @@ def new_nonce() -> str:
 def link_token(nonce: str) -> str:
     """The token of a referral's link: 256 bits, HMAC-SHA256 of the nonce under the secret key
     (a new secret key ends every partner's link)."""
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(key, f"referral-link:{nonce}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return derived_token("referral-link", nonce)
 
 
 def state_label(state: str) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..textfields import FreeTextField
 from .models import ROLE_LABELS, ROLES
 
 
@@ -29,3 +32,30 @@ class JoinForm(FlaskForm):
             "and all of them agree"
         )
     )
+
+
+#: Invitations sent at once, at most.
+MAX_INVITATIONS = 20
+
+
+class InviteForm(FlaskForm):
+    """Colleagues' e-mail addresses, to send them the team link."""
+
+    addresses = FreeTextField(
+        _l("Your colleagues' e-mail addresses"),
+        description=_l("One per line, or separated by commas; at most 20 at once."),
+        validators=[
+            DataRequired(_l("Please enter at least one e-mail address.")),
+            Length(max=5000, message=_l("Please enter at most 20 addresses at once.")),
+        ],
+    )
+
+    def chosen(self) -> list[str]:
+        """The addresses entered, each once, in their order."""
+        parts = re.split(r"[\s,;]+", self.addresses.data or "")
+        return list(dict.fromkeys(part for part in parts if part))
+
+    def validate_addresses(self, field: FreeTextField) -> None:
+        """At most MAX_INVITATIONS addresses."""
+        if len(self.chosen()) > MAX_INVITATIONS:
+            raise ValidationError(str(_l("Please enter at most 20 addresses at once.")))

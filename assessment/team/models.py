@@ -11,6 +11,7 @@ from sqlalchemy.sql.expression import false
 
 from ..extensions import db
 from ..kernel.models import Assessment, as_utc, utcnow
+from ..security import derived_token
 
 #: The roles a colleague chooses from, in this order.
 ROLES = ("management", "it", "sales", "operations", "administration", "other")
@@ -40,6 +41,9 @@ class TeamRound(db.Model):
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), unique=True
     )
+    #: The link's token is derived from this and the secret key (`link_token`), so that the
+    #: coordinator's page and the invitations can repeat it; only the token's hash is looked up.
+    nonce: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: The link stops working then (a new link starts anew).
@@ -52,6 +56,11 @@ class TeamRound(db.Model):
     members: Mapped[list[TeamMember]] = relationship(
         back_populates="round", order_by="TeamMember.id", passive_deletes=True
     )
+
+    @property
+    def link_token(self) -> str:
+        """The token of the round's link."""
+        return derived_token("team-link", self.nonce)
 
     @property
     def link_works(self) -> bool:

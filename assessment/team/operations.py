@@ -3,15 +3,21 @@ let a colleague join with a role."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..kernel.assessments import hash_token, new_token
+from ..i18n import in_language
+from ..kernel.assessments import hash_token, new_token, questionnaire_of
 from ..kernel.models import Assessment, utcnow
+from ..mail.compose import AddressError, checked_address, compose, link
+from ..mail.delivery import enqueue
+from ..mail.limits import count_message
 from .models import ROLES, TeamMember, TeamRound
 
 
@@ -24,19 +30,19 @@ def _expiry() -> datetime:
     return utcnow() + timedelta(days=current_app.config["TEAM_LINK_DAYS"])
 
 
-def open_round(assessment: Assessment) -> tuple[TeamRound, str]:
-    """Open the check to colleagues, or give its round a new link (the old one stops working);
-    the round and the new link's token."""
+def open_round(assessment: Assessment) -> TeamRound:
+    """Open the check to colleagues, or give its round a new link (the old one stops working)."""
     if assessment.is_respondent or assessment.submitted:
         raise ValueError("only the coordinator's open check can be a team check")
-    token = new_token()
     found = round_of(assessment)
     if found is None:
-        found = TeamRound(assessment_id=assessment.id, token_hash=hash_token(token))
+        found = TeamRound(assessment_id=assessment.id)
         db.session.add(found)
-    found.token_hash, found.expires_at, found.revoked_at = hash_token(token), _expiry(), None
+    found.nonce = secrets.token_hex(32)
+    found.token_hash = hash_token(found.link_token)
+    found.expires_at, found.revoked_at = _expiry(), None
     db.session.commit()
-    return found, token
+    return found
 
 
 def revoke_link(team: TeamRound) -> None:
@@ -107,3 +113,41 @@ def progress(team: TeamRound) -> list[MemberState]:
 def member_of(assessment: Assessment) -> TeamMember | None:
     """The colleague's membership of a round, for a respondent's check."""
     return db.session.scalars(select(TeamMember).filter_by(assessment_id=assessment.id)).first()
+
+
+class BadAddress(ValueError):
+    """An address no invitation can go to."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(address)
+        self.address = address
+
+
+def invite(team: TeamRound, addresses: list[str], language: str) -> None:
+    """Queue the team link for each address, all or none (committed with the limits' counts);
+    raises BadAddress for an address no message can go to, TooManyMessages (mail.limits)
+    past the limits."""
+    for address in addresses:
+        try:
+            checked_address(address)
+        except AddressError as error:
+            raise BadAddress(address) from error
+    coordinator = team.assessment
+    questionnaire = questionnaire_of(coordinator)
+    with in_language(language):
+        subject = _("An invitation to your company's Digital-Check")
+    per_check = current_app.config["TEAM_INVITATION_LIMIT"]
+    for address in addresses:
+        count_message("team", coordinator.id, address, per_check=per_check)
+        message = compose(
+            "team_invitation",
+            address,
+            subject,
+            language,
+            questionnaire=questionnaire,
+            company=coordinator.company_name,
+            join_url=link("team.join", token=team.link_token),
+            expires_at=team.expires_at,
+        )
+        enqueue(message, "team_invitation", coordinator.id)
+    db.session.commit()

@@ -7,15 +7,17 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 
 from ..i18n import current_language
 from ..kernel import assessments
 from ..kernel.models import Assessment
+from ..mail.limits import TooManyMessages
 from ..questionnaire.pages import steps
 from ..security import external_url
 from . import operations
-from .forms import JoinForm
+from .forms import InviteForm, JoinForm
 from .models import TeamRound
 
 #: Where a browser remembers the personal links of the rounds it joined (its own links only).
@@ -33,10 +35,12 @@ def _coordinator(token: str) -> Assessment:
 
 
 def team(token: str) -> Any:
-    """The coordinator's page of the round: open it, the link, its progress; renew or revoke."""
+    """The coordinator's page of the round: open it, the link, its progress; renew or revoke
+    the link; invite colleagues by e-mail."""
     coordinator = _coordinator(token)
     form = FlaskForm()
-    new_link = None
+    invite_form = InviteForm(prefix="invite")
+    status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -44,30 +48,68 @@ def team(token: str) -> Any:
         if coordinator.submitted:
             flash(_("The check has been submitted; the team round is closed."), "info")
         elif action == "open":
-            _round, link_token = operations.open_round(coordinator)
-            new_link = external_url(".join", token=link_token)
+            operations.open_round(coordinator)
             flash(_("The team link is ready. Send it to your colleagues."), "success")
-        elif action == "revoke":
+        elif action in ("revoke", "invite"):
             found = operations.round_of(coordinator)
-            if found is None:
-                abort(400)
-            operations.revoke_link(found)
-            flash(
-                _("The team link no longer works. Colleagues who joined keep their own links."),
-                "success",
-            )
+            if found is None or not found.link_works:
+                abort(400, _("Make a new team link first."))
+            if action == "revoke":
+                operations.revoke_link(found)
+                flash(
+                    _("The team link no longer works. Colleagues who joined keep their own links."),
+                    "success",
+                )
+            else:
+                status = _invite(found, invite_form)
         else:
             abort(400, _("The form was sent with an unknown button."))
+        if status == 200:
+            return redirect(url_for(".team", token=token))
     found = operations.round_of(coordinator)
-    return render_template(
+    html = render_template(
         "team/round.html",
         coordinator=coordinator,
         round=found,
         members=operations.progress(found) if found else [],
-        link=new_link,
+        link=external_url(".join", token=found.link_token) if found else None,
         form=form,
+        invite_form=invite_form,
         token=token,
     )
+    return html, status
+
+
+def _invite(found: TeamRound, form: InviteForm) -> int:
+    """Send the invitations of the form: 200 when queued, else 400 or 429 with the message at
+    the field (and nothing sent)."""
+    if not form.validate():
+        return 400
+    addresses = form.chosen()
+    try:
+        operations.invite(found, addresses, current_language())
+    except operations.BadAddress as error:
+        form.addresses.errors.append(
+            _(
+                "%(address)s is not an e-mail address such as name@example.org; nothing was sent.",
+                address=error.address,
+            )
+        )
+        return 400
+    except TooManyMessages:
+        form.addresses.errors.append(
+            _("Too many invitations in the last hour; nothing was sent. Please try again later.")
+        )
+        return 429
+    flash(
+        ngettext(
+            "The invitation is on its way to %(num)d colleague.",
+            "The invitations are on their way to %(num)d colleagues.",
+            len(addresses),
+        ),
+        "success",
+    )
+    return 200
 
 
 def _usable(token: str) -> TeamRound:

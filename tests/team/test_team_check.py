@@ -119,8 +119,8 @@ def press(owner: Respondent, action: str) -> TestResponse:
 
 def make_link(owner: Respondent) -> str:
     """Make a team link; the path it opens."""
-    html = text(press(owner, "open"))
-    found = LINK.search(html)
+    assert press(owner, "open").status_code == 302
+    found = LINK.search(text(team_page(owner)))
     assert found, "the new link is shown"
     return f"/t/{found.group(2)}"
 
