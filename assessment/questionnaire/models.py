@@ -34,6 +34,13 @@ class Level(Model):
     description: Text | None = Field(None, description="What the level means for a company.")
 
 
+class TeamRole(Model):
+    """A role a colleague chooses in a team check (instead of the usual roles)."""
+
+    id: Id = Field(description="Id of the role.")
+    label: Text = Field(description="Name of the role.")
+
+
 class Source(Model):
     """A named source of a recommendation, with its link."""
 
@@ -124,6 +131,14 @@ class Questionnaire(Model):
         description="Company profile questions, never scored; sector, size, region are special.",
     )
     dimensions: tuple[Dimension, ...] = Field(min_length=1, description="The scored areas.")
+    team_roles: tuple[TeamRole, ...] | None = Field(
+        None,
+        min_length=2,
+        description=(
+            "The roles colleagues choose from in a team check, instead of management, IT, "
+            "sales and marketing, production or service, administration and other."
+        ),
+    )
     urgency: Id | None = Field(
         None,
         description=(

@@ -56,6 +56,8 @@ class RoleRow:
     """The combined result of the colleagues of one role."""
 
     role: str
+    #: The role in words.
+    label: str
     respondents: int
     #: The role's combined score by dimension id (None: not assessed).
     scores: dict[str, Fraction | None]
@@ -73,7 +75,7 @@ class TeamSection:
     @property
     def role_names(self) -> tuple[str, ...]:
         """The roles shown, in words."""
-        return tuple(role_label(row.role) for row in self.roles)
+        return tuple(row.label for row in self.roles)
 
 
 def team_section(
@@ -155,7 +157,7 @@ def _roles(
         sets = [answer_sets[number] for number, _shown in found]
         combined = score_team(questionnaire, profile, sets).combined
         scores = {d.dimension.id: d.score for d in combined.dimensions}
-        rows.append(RoleRow(role, len(found), scores))
+        rows.append(RoleRow(role, role_label(role, questionnaire), len(found), scores))
     return tuple(rows)
 
 

@@ -11,7 +11,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..textfields import FreeTextField
-from .models import ROLE_LABELS, ROLES
 
 
 class JoinForm(FlaskForm):
@@ -19,13 +18,17 @@ class JoinForm(FlaskForm):
 
     role = SelectField(
         _l("Your role in the company"),
-        choices=[
-            SelectChoice("", _l("Please choose")),
-            *(SelectChoice(r, ROLE_LABELS[r]) for r in ROLES),
-        ],
         validators=[InputRequired(_l("Please choose your role."))],
         default="",
     )
+
+    def fill_choices(self, roles: dict[str, str]) -> None:
+        """The roles of the questionnaire, after an empty first choice."""
+        self.role.choices = [
+            SelectChoice("", str(_l("Please choose"))),
+            *(SelectChoice(k, v) for k, v in roles.items()),
+        ]
+
     consent_role = BooleanField(
         _l(
             "The report may show results for my role, where at least two colleagues share it "

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false
 
 from ..extensions import db
+from ..i18n import localize
 from ..kernel.models import Assessment, as_utc, utcnow
+from ..questionnaire import Questionnaire
 from ..security import derived_token
 
 #: The roles a colleague chooses from, in this order.
@@ -25,9 +27,18 @@ ROLE_LABELS = {
 }
 
 
-def role_label(role: str) -> str:
+def roles_of(questionnaire: Questionnaire) -> dict[str, str]:
+    """The roles colleagues choose from, by id, in words: the questionnaire's own
+    (`team_roles`), or the usual ones."""
+    if questionnaire.team_roles:
+        return {role.id: localize(role.label) for role in questionnaire.team_roles}
+    return {role: str(ROLE_LABELS[role]) for role in ROLES}
+
+
+def role_label(role: str, questionnaire: Questionnaire | None = None) -> str:
     """A role in words, in the current language."""
-    return str(ROLE_LABELS.get(role, role))
+    known = roles_of(questionnaire) if questionnaire is not None else {}
+    return known.get(role) or str(ROLE_LABELS.get(role, role))
 
 
 class TeamRound(db.Model):

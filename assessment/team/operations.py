@@ -18,7 +18,7 @@ from ..kernel.models import Assessment, utcnow
 from ..mail.compose import AddressError, checked_address, compose, link
 from ..mail.delivery import enqueue
 from ..mail.limits import count_message
-from .models import ROLES, TeamMember, TeamRound
+from .models import TeamMember, TeamRound, roles_of
 
 
 def round_of(assessment: Assessment) -> TeamRound | None:
@@ -62,9 +62,9 @@ def find_round(token: str) -> TeamRound | None:
 def join(team: TeamRound, role: str, shown_by_role: bool, language: str) -> tuple[Assessment, str]:
     """A colleague joins: a check of their own for the round, answered with the coordinator's
     profile; the check and its personal token."""
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}")
     coordinator = team.assessment
+    if role not in roles_of(questionnaire_of(coordinator)):
+        raise ValueError(f"unknown role {role!r}")
     token = new_token()
     colleague = Assessment(
         token_hash=hash_token(token),

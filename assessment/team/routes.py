@@ -6,7 +6,6 @@ from flask import Flask
 
 from ..routing import Route, blueprint
 from . import views
-from .models import role_label
 
 ROUTES = (
     Route("/a/<token>/team", views.team, ("GET", "POST")),
@@ -16,6 +15,5 @@ ROUTES = (
 
 
 def init_app(app: Flask) -> None:
-    """Register the team check's pages and the helpers their templates use."""
+    """Register the team check's pages."""
     app.register_blueprint(blueprint("team", __name__, ROUTES))
-    app.jinja_env.globals.update(role_label=role_label)

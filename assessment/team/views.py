@@ -18,7 +18,7 @@ from ..questionnaire.pages import steps
 from ..security import external_url
 from . import operations
 from .forms import InviteForm, JoinForm
-from .models import TeamRound
+from .models import TeamRound, roles_of
 
 #: Where a browser remembers the personal links of the rounds it joined (its own links only).
 JOINED = "team_joined"
@@ -72,6 +72,7 @@ def team(token: str) -> Any:
         coordinator=coordinator,
         round=found,
         members=operations.progress(found) if found else [],
+        role_names=roles_of(assessments.questionnaire_of(coordinator)),
         link=external_url(".join", token=found.link_token) if found else None,
         form=form,
         invite_form=invite_form,
@@ -138,7 +139,9 @@ def join(token: str) -> Any:
     if known and assessments.find_assessment(known) is not None:
         flash(_("You have joined this team check already; here are your answers."), "info")
         return redirect(url_for("survey.resume", token=known))
+    questionnaire = assessments.questionnaire_of(found.assessment)
     form = JoinForm()
+    form.fill_choices(roles_of(questionnaire))
     if request.method == "POST":
         if form.validate_on_submit():
             colleague, personal = operations.join(
@@ -152,7 +155,6 @@ def join(token: str) -> Any:
         status = 400
     else:
         status = 200
-    questionnaire = assessments.questionnaire_of(found.assessment)
     html = render_template(
         "team/join.html", form=form, questionnaire=questionnaire, coordinator=found.assessment
     )

@@ -635,3 +635,32 @@ def test_a_questionnaire_without_urgency_has_none(tmp_path: Path) -> None:
     assert check_text(tmp_path, VALID) == []
     loaded = load_questionnaire(tmp_path / "q.yaml")
     assert loaded.urgency is None and loaded.urgency_of({"sector": "trade"}) is None
+
+
+# --- team roles ------------------------------------------------------------------------------
+
+
+def test_a_questionnaire_may_declare_its_team_roles(tmp_path: Path) -> None:
+    """Roles with ids and labels in every language; ids unique."""
+    roles = (
+        "team_roles:\n"
+        "  - {id: workshop, label: {de: Werkstatt, en: Workshop}}\n"
+        "  - {id: office, label: {de: Büro, en: Office}}\n"
+    )
+    text = VALID.replace("profile:\n", roles + "profile:\n", 1)
+    assert check_text(tmp_path, text) == []
+    loaded = load_questionnaire(tmp_path / "q.yaml")
+    assert [role.id for role in loaded.team_roles or ()] == ["workshop", "office"]
+
+
+def test_team_roles_with_a_duplicate_id_or_a_missing_language(tmp_path: Path) -> None:
+    """Each is reported where it stands."""
+    roles = (
+        "team_roles:\n"
+        "  - {id: workshop, label: {de: Werkstatt, en: Workshop}}\n"
+        "  - {id: workshop, label: {de: Büro}}\n"
+    )
+    text = VALID.replace("profile:\n", roles + "profile:\n", 1)
+    problems = check_text(tmp_path, text)
+    expect(problems, text, "label: {de: Büro}", "duplicate id 'workshop'", at="workshop")
+    expect(problems, text, "label: {de: Büro}", "missing the language 'en'", at="{de: Büro}")

@@ -18,13 +18,14 @@ from assessment.advisor.accounts import create_advisor
 from assessment.extensions import db
 from assessment.kernel.assessments import find_assessment, stored_answers
 from assessment.kernel.models import Assessment, utcnow
-from assessment.questionnaire import Questionnaire
+from assessment.questionnaire import Questionnaire, load_questionnaire
 from assessment.questionnaire.scoring import display_score
 from assessment.questionnaire.team import score_team
 from assessment.retention import purge_command
 from assessment.team.models import TeamMember, TeamRound
 
 from ..advisor.conftest import ADA, PASSWORD, login
+from ..survey.conftest import DATA
 from ..survey.helpers import (
     Respondent,
     answers_of,
@@ -418,3 +419,21 @@ def test_purging_an_old_team_check_takes_its_colleagues_with_it(
         assert db.session.scalars(db.select(Assessment)).all() == []
         assert db.session.scalars(db.select(TeamRound)).all() == []
         assert db.session.scalars(db.select(TeamMember)).all() == []
+
+
+def test_a_questionnaires_own_roles_are_offered(small_app: Flask) -> None:
+    """A questionnaire that declares its team roles offers those, and only those."""
+    small = load_questionnaire(DATA / "check.yaml")
+    owner = Respondent(english(small_app))
+    owner.start("webcheck")
+    complete(owner, small_app, small, "Werkstatt Team", {"sector": "craft"}, submit=False)
+    link = make_link(owner)
+    colleague = Colleague(english(small_app))
+    page = text(colleague.client.get(link))
+    assert '<option value="workshop">Workshop</option>' in page
+    assert '<option value="office">Office</option>' in page
+    assert 'value="it"' not in page
+    assert colleague.join(link, role="it").status_code == 400, "not a role of this questionnaire"
+    assert colleague.join(link, role="office").status_code == 302
+    progress = text(team_page(owner))
+    assert '<th scope="row">Office</th>' in progress

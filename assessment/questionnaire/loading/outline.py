@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from ..elements import Model
-from ..models import Level, Recommendation
+from ..models import Level, Recommendation, TeamRole
 from ..questions import Question, QuestionBase
 from ..text import Text
 from .problems import DocPath
@@ -52,6 +52,7 @@ class Outline:
     texts: list[tuple[DocPath, Text]] = field(default_factory=list)
     partners_file: str | None = None
     urgency: str | None = None
+    team_roles: list[tuple[DocPath, str | None]] = field(default_factory=list)
 
     @property
     def declared_languages(self) -> tuple[str, ...] | None:
@@ -83,6 +84,11 @@ def build_outline(data: dict[str, Any]) -> Outline:
         outline.partners_file = data["partners"]
     if isinstance(data.get("urgency"), str):
         outline.urgency = data["urgency"]
+    for path, item in _items(data, "team_roles"):
+        outline.team_roles.append((path, _raw_id(item)))
+        role = salvage(TeamRole, item)
+        if role is not None:
+            outline.texts.extend(iter_texts(role, path))
     outline.texts.extend(_raw_texts(data, (), ("title", "description")))
     for path, item in _items(data, "levels"):
         if (raw_id := _raw_id(item)) is not None:

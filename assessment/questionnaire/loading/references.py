@@ -23,6 +23,7 @@ def check_outline(outline: Outline, directory: PartnerDirectory | None) -> Itera
     yield from _check_questions(outline.questions)
     yield from _check_recommendations(outline, directory)
     yield from _check_urgency(outline)
+    yield from _unique(outline.team_roles)
     languages = outline.declared_languages
     if languages is not None:
         for path, text in outline.texts:
