@@ -15,6 +15,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 from assessment.advisor.accounts import create_advisor
+from assessment.advisor.impact import funnel
+from assessment.advisor.listing import Filters
 from assessment.extensions import db
 from assessment.kernel.assessments import find_assessment, stored_answers
 from assessment.kernel.models import Assessment, utcnow
@@ -437,3 +439,46 @@ def test_a_questionnaires_own_roles_are_offered(small_app: Flask) -> None:
     assert colleague.join(link, role="office").status_code == 302
     progress = text(team_page(owner))
     assert '<th scope="row">Office</th>' in progress
+
+
+# --- everything else sees one check -------------------------------------------------------------
+
+
+def test_a_team_check_is_one_check_everywhere_else(
+    app: Flask, coordinator: Respondent, sample: Questionnaire
+) -> None:
+    """The advisors see the team section in the check they review; the statistics' funnel and
+    the peer groups count the team check once; a repeat of it may be a team check again."""
+    link = make_link(coordinator)
+    for role in ("it", "sales"):
+        colleague = Colleague(english(app))
+        colleague.join(link, role=role)
+        colleague.answer(app, sample)
+        colleague.submit()
+    assert coordinator.submit().status_code == 302
+    with app.test_request_context():
+        owner = find_assessment(coordinator.token)
+        assert owner is not None
+        create_advisor(ADA, PASSWORD, name="Ada Lovelace")
+        started = funnel(Filters(), sample).total.by_stage["started"]
+        assert (started.count, started.firms) == (1, 1)
+        in_peer_groups = db.session.scalar(
+            db.select(db.func.count())
+            .select_from(Assessment)
+            .where(Assessment.respondent_of.is_not(None), Assessment.consent_benchmark)
+        )
+        assert in_peer_groups == 0, "colleagues never count in the peer groups"
+        number = owner.id
+    advisor = english(app)
+    login(advisor, ADA, PASSWORD)
+    page = text(advisor.get(f"/advisor/assessments/{number}"))
+    assert "Where your team sees it differently" in page
+    assert "3 people of your company answered this check." in page
+    report = coordinator.client.get(coordinator.url("/report"))
+    repeated = coordinator.client.post(
+        coordinator.url("/repeat"), data={"csrf_token": csrf_token(report)}
+    )
+    assert repeated.status_code == 302
+    again = Respondent(coordinator.client)
+    again.token = TOKEN.search(repeated.location + "/").group(1)  # type: ignore[union-attr]
+    assert "Make a team link" in text(team_page(again))
