@@ -224,22 +224,11 @@ def _touch_open(assessment: Assessment, language: str) -> None:
 def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
     """Submit the answers once; a second submit changes nothing. True if this call submitted.
     A team check stores the combined result, how many answered and the largest spread."""
-    team = team_result(assessment, questionnaire)
-    if team is not None:
-        result = team.combined
-    else:
-        result = score_assessment(questionnaire, stored_answers(assessment))
+    values, scores = _result(assessment, questionnaire)
     statement = (
         update(Assessment)
         .where(*_still_open(assessment))
-        .values(
-            team_size=len(team.respondents) if team is not None else None,
-            team_spread=_largest_range(team) if team is not None else None,
-            status="submitted",
-            submitted_at=utcnow(),
-            overall_score=float(result.overall) if result.overall is not None else None,
-            overall_level=result.level.id if result.level is not None else None,
-        )
+        .values(status="submitted", submitted_at=utcnow(), **values)
     )
     changed = db.session.execute(statement).rowcount == 1
     if not changed and assessment.respondent_of is not None:
@@ -251,19 +240,50 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
             .where(TeamRound.assessment_id == assessment.id, TeamRound.closed_at.is_(None))
             .values(closed_at=utcnow())
         )
-        db.session.add_all(
-            DimensionScore(
-                assessment_id=assessment.id,
-                dimension_id=dimension.dimension.id,
-                score=float(dimension.score),
-                level=dimension.level.id,
-            )
-            for dimension in result.assessed
-            if dimension.score is not None and dimension.level is not None
-        )
+        db.session.add_all(scores)
     db.session.commit()
     db.session.refresh(assessment)
     return changed
+
+
+def _result(
+    assessment: Assessment, questionnaire: Questionnaire
+) -> tuple[dict[str, Any], list[DimensionScore]]:
+    """The stored result of a check: its columns, and a row per assessed dimension; of a team
+    check the combined result, how many answered and the largest spread."""
+    team = team_result(assessment, questionnaire)
+    if team is not None:
+        result = team.combined
+    else:
+        result = score_assessment(questionnaire, stored_answers(assessment))
+    values = {
+        "team_size": len(team.respondents) if team is not None else None,
+        "team_spread": _largest_range(team) if team is not None else None,
+        "overall_score": float(result.overall) if result.overall is not None else None,
+        "overall_level": result.level.id if result.level is not None else None,
+    }
+    scores = [
+        DimensionScore(
+            assessment_id=assessment.id,
+            dimension_id=dimension.dimension.id,
+            score=float(dimension.score),
+            level=dimension.level.id,
+        )
+        for dimension in result.assessed
+        if dimension.score is not None and dimension.level is not None
+    ]
+    return values, scores
+
+
+def _store_again(assessment: Assessment) -> None:
+    """A submitted team check's stored result, worked out again (a colleague deleted their
+    answers), in the caller's transaction."""
+    values, scores = _result(assessment, questionnaire_of(assessment))
+    db.session.execute(update(Assessment).where(Assessment.id == assessment.id).values(**values))
+    db.session.execute(delete(DimensionScore).where(DimensionScore.assessment_id == assessment.id))
+    db.session.add_all(scores)
+    if assessment.consent_benchmark:
+        peers_changed()
 
 
 def _largest_range(team: TeamResult) -> float | None:
@@ -275,10 +295,14 @@ def _largest_range(team: TeamResult) -> float | None:
 def delete_assessment(assessment: Assessment) -> None:
     """Delete the assessment, every answer, advisors' notes and its cached report files."""
     number = assessment.id
+    coordinator = db.session.get(Assessment, assessment.respondent_of or 0)
     if assessment.submitted and assessment.consent_benchmark:
         peers_changed()
     db.session.execute(delete(Answer).where(Answer.assessment_id == number))
     db.session.delete(assessment)
+    db.session.flush()
+    if coordinator is not None and coordinator.submitted:
+        _store_again(coordinator)  # the team's result without the deleted answers
     db.session.commit()
     forget(number)
 

@@ -482,3 +482,38 @@ def test_a_team_check_is_one_check_everywhere_else(
     again = Respondent(coordinator.client)
     again.token = TOKEN.search(repeated.location + "/").group(1)  # type: ignore[union-attr]
     assert "Make a team link" in text(team_page(again))
+
+
+def test_a_colleague_deleting_their_answers_after_the_round_leaves_the_result(
+    app: Flask, coordinator: Respondent, sample: Questionnaire
+) -> None:
+    """The stored result of the submitted team check is worked out again without them."""
+    link = make_link(coordinator)
+    lowest = {
+        q.id: q.options[0].id
+        for d in sample.dimensions
+        for q in d.questions
+        if q.type_name == "single" and q.is_scored
+    }
+    leaving, staying = Colleague(english(app)), Colleague(english(app))
+    for colleague, chosen in ((leaving, lowest), (staying, {})):
+        colleague.join(link)
+        colleague.answer(app, sample, chosen)
+        colleague.submit()
+    assert coordinator.submit().status_code == 302
+    page = leaving.client.get(f"/a/{leaving.token}/delete")
+    leaving.client.post(
+        f"/a/{leaving.token}/delete", data={"csrf_token": csrf_token(page), "confirm": "y"}
+    )
+    with app.app_context():
+        owner = find_assessment(coordinator.token)
+        other = find_assessment(staying.token)
+        assert owner is not None and other is not None and find_assessment(leaving.token) is None
+        sets = [stored_answers(owner), stored_answers(other)]
+        expected = score_team(sample, {k: sets[0][k] for k in PROFILE}, sets).combined
+        assert owner.team_size == 2
+        assert owner.overall_score == pytest.approx(float(expected.overall))
+        stored = {s.dimension_id: s.score for s in owner.dimension_scores}
+        assert stored == {d.dimension.id: pytest.approx(float(d.score)) for d in expected.assessed}
+    report = text(coordinator.client.get(coordinator.url("/report")))
+    assert "2 people of your company answered this check." in report
