@@ -282,6 +282,9 @@ def test_the_coordinators_check_combines_everyone_who_finished(
     assert late.submit().status_code == 409
     closed = english(app).get(link)
     assert closed.status_code == 404 and "closed" in text(closed)
+    summary = text(team_page(coordinator))
+    assert "The report combines your answers with those of 2 colleagues." in summary
+    assert "1 colleague had not finished and was left out." in summary
 
 
 # --- privacy -------------------------------------------------------------------------------------
