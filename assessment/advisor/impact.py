@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,7 +30,7 @@ from ..questionnaire import Questionnaire
 from ..referrals.models import Referral, ReferralEvent
 from .cohort import months_between, option_order, utc_time
 from .labels import profile_label
-from .listing import Filters
+from .listing import Filters, start_of_day
 
 #: A figure that leaves the centre must rest on at least this many firms.
 MIN_FIRMS = 5
@@ -100,8 +99,8 @@ def period_bounds(filters: Filters) -> tuple[datetime | None, datetime | None]:
     """The start of the filters' period and the end (exclusive); days in the centre's zone."""
     start, end = filters.submitted_from, filters.submitted_to
     return (
-        _start_of(start, filters.timezone) if start else None,
-        _start_of(end + timedelta(days=1), filters.timezone) if end else None,
+        start_of_day(start, filters.timezone) if start else None,
+        start_of_day(end + timedelta(days=1), filters.timezone) if end else None,
     )
 
 
@@ -112,11 +111,6 @@ def in_period(column: Any, filters: Filters) -> list[ColumnElement[bool]]:
         *([column >= start] if start else []),
         *([column < end] if end else []),
     ]
-
-
-def _start_of(day: date, timezone: str) -> datetime:
-    """Midnight at the start of a day in a time zone, in UTC (SQLite compares wall-clock times)."""
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
 def profile_conditions(filters: Filters) -> list[ColumnElement[bool]]:

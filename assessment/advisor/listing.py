@@ -94,11 +94,13 @@ class Filters:
         if self.status:
             found.append(Assessment.review_status == self.status)
         if self.submitted_from:
-            found.append(Assessment.submitted_at >= _start_of(self.submitted_from, self.timezone))
+            found.append(
+                Assessment.submitted_at >= start_of_day(self.submitted_from, self.timezone)
+            )
         if self.submitted_to:
             found.append(
                 Assessment.submitted_at
-                < _start_of(self.submitted_to + timedelta(days=1), self.timezone)
+                < start_of_day(self.submitted_to + timedelta(days=1), self.timezone)
             )
         if self.assigned == "me" and advisor_id is not None:
             found.append(Assessment.assigned_advisor_id == advisor_id)
@@ -126,7 +128,7 @@ class Filters:
         return found
 
 
-def _start_of(day: date, timezone: str) -> datetime:
+def start_of_day(day: date, timezone: str) -> datetime:
     """Midnight at the start of a day in a time zone, in UTC (as the times are stored: SQLite
     compares their text, so the bound must be written in UTC too)."""
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
