@@ -20,7 +20,7 @@ def upgrade():
     with op.batch_alter_table("assessments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("respondent_of", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("team_size", sa.SmallInteger(), nullable=True))
-        batch_op.add_column(sa.Column("team_spread", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("team_spread", sa.Double(), nullable=True))
         batch_op.create_index(batch_op.f("ix_assessments_respondent_of"), ["respondent_of"])
         batch_op.create_foreign_key(
             batch_op.f("fk_assessments_respondent_of_assessments"),
