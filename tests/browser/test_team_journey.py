@@ -31,6 +31,8 @@ def join_and_answer(browser: Any, link: str, role: str, *, scripted: bool) -> No
         page.get_by_label(re.compile("Der Bericht darf Ergebnisse für meine Rolle zeigen")).check()
         page.get_by_role("button", name="Mitmachen und beginnen").click()
         expect(page).to_have_url(re.compile(r"/a/[^/]+/step/1$"))
+        page.wait_for_load_state("load")  # the page's own script has run (it marks html.js)
+        expect(page.locator("html.js")).to_have_count(1 if scripted else 0)
         expect(page.locator(".notice")).to_contain_text("Willkommen beim Team-Check")
         answer_all_steps(page, "de", MOUSE)
         expect(page.locator("main")).not_to_contain_text("Unternehmensprofil")
