@@ -62,9 +62,12 @@ format: $(STAMP)
 
 # Everything is installed from the committed lock (requirements/*.txt, pinned with hashes), so a
 # fresh clone gets exactly what was tested; the project itself goes in without its dependencies.
+# The lock holds every dependency, so pip installs its lines without resolving again (--no-deps:
+# an older pip would look past a pin for a dependency asked for with extras), then checks them.
 $(STAMP): setup.cfg pyproject.toml requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
