@@ -7,16 +7,27 @@ questionnaire (which stops the app from starting) can still be checked.
 from __future__ import annotations
 
 import json
+import os
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
+from .config import ConfigError, funding_settings
 from .questionnaire import Questionnaire, QuestionnaireError, check_file, load_questionnaire
-from .questionnaire.advice import match_recommendations
+from .questionnaire.advice import build_action_plan, match_recommendations
 from .questionnaire.conditions import hidden_questions
+from .questionnaire.funding_matching import match_funding
+from .questionnaire.loading.funding import FundingPolicy
 from .questionnaire.loading.loader import summary
-from .questionnaire.loading.schema import centre_schema, partners_schema, questionnaire_schema
+from .questionnaire.loading.schema import (
+    centre_schema,
+    funding_schema,
+    partners_schema,
+    questionnaire_schema,
+)
+from .questionnaire.matching import CompanyProfile
 from .questionnaire.scoring import read_answers, score_assessment
 from .questionnaire.team import score_team
 
@@ -26,11 +37,24 @@ def questionnaire_cli() -> None:
     """Check questionnaires, partner directories and the centre file; try out scoring."""
 
 
+_AS_OF = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Take this day (YYYY-MM-DD) as today for funding programmes' dates.",
+)
+
+
 @questionnaire_cli.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-def check_command(paths: tuple[Path, ...]) -> None:
-    """Validate questionnaire, partner and centre files; print every problem, or a summary."""
-    results = [check_file(path) for path in paths]
+@_AS_OF
+def check_command(paths: tuple[Path, ...], as_of: Any) -> None:
+    """Validate questionnaire, partner, funding and centre files; print every problem, or a
+    summary. Funding programmes closed or not checked for long are warned of (exit code 0)."""
+    policy = _funding_policy(as_of)
+    results = [check_file(path, policy) for path in paths]
+    for warning in sorted({warning for result in results for warning in result.warnings}):
+        click.echo(str(warning))
     problems = sorted({problem for result in results for problem in result.problems})
     if not problems:
         for result in results:
@@ -53,8 +77,10 @@ def check_command(paths: tuple[Path, ...]) -> None:
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
 )
-def score_command(path: Path, answers_paths: tuple[Path, ...]) -> None:
-    """Print the scores of an answer set, and the recommendations it matches, as JSON.
+@_AS_OF
+def score_command(path: Path, answers_paths: tuple[Path, ...], as_of: Any) -> None:
+    """Print the scores of an answer set, the recommendations and funding programmes it
+    matches, as JSON.
 
     With several answer sets (a team check), print their combined result, the number of
     respondents and the spread of each dimension; the first file is the coordinator's and gives
@@ -90,7 +116,34 @@ def score_command(path: Path, answers_paths: tuple[Path, ...]) -> None:
         team = score_team(questionnaire, coordinator, answer_sets)
         result, output = team.combined, team.to_json()
     output["recommendations"] = [match.reference for match in match_recommendations(result)]
+    if questionnaire.funding_directory is not None:
+        programmes = match_funding(
+            questionnaire.funding_directory,
+            questionnaire.directory,
+            build_action_plan(result),
+            result,
+            CompanyProfile.from_answers(coordinator),
+            _today(as_of),
+        )
+        output["funding"] = [found.programme.id for found in programmes]
     click.echo(json.dumps(output, indent=2, ensure_ascii=False))
+
+
+def _today(as_of: Any) -> date:
+    """The day given with --as-of, else today."""
+    return as_of.date() if as_of is not None else date.today()
+
+
+def _funding_policy(as_of: Any) -> FundingPolicy:
+    """When funding entries are out of date: the settings FUNDING_STALE_DAYS and
+    FUNDING_CLOSED_DAYS from the environment, as the application reads them."""
+    try:
+        settings = funding_settings(os.environ)
+    except ConfigError as error:
+        _fail(str(error))
+    return FundingPolicy(
+        _today(as_of), settings["FUNDING_STALE_DAYS"], settings["FUNDING_CLOSED_DAYS"]
+    )
 
 
 def _answer_set(
@@ -149,14 +202,18 @@ def _fail(*lines: str) -> NoReturn:
     raise SystemExit(1)
 
 
+_SCHEMAS = (("partners", partners_schema), ("centre", centre_schema), ("funding", funding_schema))
+
+
 @questionnaire_cli.command("schema")
 @click.option("--partners", is_flag=True, help="The schema of partner directory files instead.")
 @click.option("--centre", is_flag=True, help="The schema of the centre file instead.")
-def schema_command(partners: bool, centre: bool) -> None:
-    """Print the JSON Schema of questionnaire files (or partner or centre files) for editors."""
-    if partners and centre:
-        _fail("choose one of --partners and --centre")
-    schema = (
-        partners_schema() if partners else centre_schema() if centre else questionnaire_schema()
-    )
+@click.option("--funding", is_flag=True, help="The schema of funding directory files instead.")
+def schema_command(partners: bool, centre: bool, funding: bool) -> None:
+    """Print the JSON Schema of questionnaire files (or partner, funding or centre files)."""
+    flags = {"partners": partners, "centre": centre, "funding": funding}
+    chosen = [schema for name, schema in _SCHEMAS if flags[name]]
+    if len(chosen) > 1:
+        _fail("choose one of --partners, --funding and --centre")
+    schema = chosen[0]() if chosen else questionnaire_schema()
     click.echo(json.dumps(schema, indent=2, ensure_ascii=False))

@@ -96,7 +96,19 @@ def config_from_env(
         "TEAM_LINK_DAYS": _number(environ, "TEAM_LINK_DAYS", 14),
         #: Invitations to a team check one check may have sent per hour.
         "TEAM_INVITATION_LIMIT": _number(environ, "TEAM_INVITATION_LIMIT", 30),
+        **funding_settings(environ),
         **_mail_settings(environ, instance_path, environment),
+    }
+
+
+def funding_settings(environ: Mapping[str, str]) -> dict[str, int]:
+    """When funding entries are out of date (also read by `flask questionnaire check`)."""
+    return {
+        #: A programme last checked longer ago than this is shown with "conditions may have
+        #: changed, ask the centre", and `flask questionnaire check` warns of it.
+        "FUNDING_STALE_DAYS": _number(environ, "FUNDING_STALE_DAYS", 180),
+        #: `flask questionnaire check` warns of a programme closed for longer than this.
+        "FUNDING_CLOSED_DAYS": _number(environ, "FUNDING_CLOSED_DAYS", 30),
     }
 
 

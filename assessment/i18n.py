@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
 from flask import Flask, current_app, g, session
 from flask_babel import force_locale, get_locale
 
@@ -49,6 +52,16 @@ def in_language(language: str) -> Iterator[None]:
         g.pop("language", None)
         if previous is not None:
             g.language = previous
+
+
+def spoken_list(items: Iterable[str]) -> str:
+    """Words joined as the current language joins a list ("A, B und C")."""
+    return format_list(list(items), locale=str(get_locale() or "de"))
+
+
+def local_today() -> date:
+    """Today in the centre's time zone (BABEL_DEFAULT_TIMEZONE)."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def init_app(app: Flask) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -31,7 +30,7 @@ from wtforms.validators import (
 )
 
 from ..catalogue import questionnaires
-from ..i18n import localize
+from ..i18n import local_today, localize
 from ..kernel.models import REVIEW_STATUSES
 from ..questionnaire import Questionnaire
 from ..referrals.models import ANSWERS, STATE_LABELS
@@ -242,11 +241,6 @@ def _profile_options(catalogue: Iterable[object], question_id: str) -> Choices:
     return list(found.items())
 
 
-def local_today() -> date:
-    """Today in the centre's time zone."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
 def _urgency_options(catalogue: Iterable[Questionnaire]) -> Choices:
     """The options of the urgency questions of the served questionnaires, most urgent first."""
     found: dict[str, str] = {}
@@ -255,6 +249,27 @@ def _urgency_options(catalogue: Iterable[Questionnaire]) -> Choices:
         for option in reversed(question.options if question else ()):
             found.setdefault(option.id, localize(option.label))
     return list(found.items())
+
+
+class FundingPeriodForm(FlaskForm):
+    """The period of the funding page's counts, read from the query string (no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    shown_from = DateField(_l("Submitted from"), validators=[Optional()], format="%Y-%m-%d")
+    shown_to = DateField(_l("Submitted until"), validators=[Optional()], format="%Y-%m-%d")
+
+    def validate_shown_from(self, field: DateField) -> None:
+        """A real day, not a typing error."""
+        if field.data and not EARLIEST <= field.data <= LATEST:
+            raise ValidationError(str(_l("Please enter a date between 1900 and 2999.")))
+
+    def validate_shown_to(self, field: DateField) -> None:
+        """A real day, and not before the start of the period."""
+        self.validate_shown_from(field)
+        if field.data and self.shown_from.data and field.data < self.shown_from.data:
+            raise ValidationError(str(_l("The end of the period must not be before its start.")))
 
 
 class StatusForm(FlaskForm):

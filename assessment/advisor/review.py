@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..consultation.models import status_label
 from ..extensions import db
-from ..i18n import localize
+from ..i18n import local_today, localize
 from ..kernel import assessments
 from ..kernel.models import Assessment, as_utc
 from ..questionnaire.pages import review_rows
@@ -35,7 +35,6 @@ from .forms import (
     ReferralAnswerForm,
     ShareActionsForm,
     StatusForm,
-    local_today,
     status_name,
 )
 from .labels import MISSING

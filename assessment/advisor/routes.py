@@ -10,6 +10,7 @@ from . import (
     admin,
     exports,
     follow_up,
+    funding,
     impact_exports,
     outbox,
     review,
@@ -76,6 +77,7 @@ ROUTES = (
     Route("/logins", admin.logins),
     Route("/settings", settings.settings, ("GET", "POST")),
     Route("/follow-up", follow_up.follow_up),
+    Route("/funding", funding.funding),
     Route("/outbox", outbox.outbox),
 )
 

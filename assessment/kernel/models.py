@@ -297,6 +297,23 @@ class DimensionScore(db.Model):
         return f"<DimensionScore {self.assessment_id}:{self.dimension_id} {self.score:.1f}>"
 
 
+class FundingShown(db.Model):
+    """A funding programme that a submitted check's report shows (counted for the advisors)."""
+
+    __tablename__ = "funding_shown"
+    __table_args__ = (Index("ix_funding_shown_programme", "programme_id", "assessment_id"),)
+
+    #: The submitted assessment (a team check's coordinator's).
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The programme's id in the funding directory.
+    programme_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+    def __repr__(self) -> str:
+        return f"<FundingShown {self.assessment_id}:{self.programme_id}>"
+
+
 def company_key(name: str | None) -> str | None:
     """A company name folded for searching and sorting: no case, no accents ("Ä" as "a").
 

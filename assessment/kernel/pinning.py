@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..questionnaire import PartnerDirectory, Questionnaire
+from ..questionnaire.funding import FundingDirectory
 from .models import QuestionnaireVersion
 
 _CACHE_SIZE = 32
@@ -18,12 +19,15 @@ _loaded: dict[str, Questionnaire] = {}
 
 
 def snapshot(questionnaire: Questionnaire) -> tuple[dict[str, Any], str]:
-    """The questionnaire and its partner directory as JSON data, and the SHA-256 of that data."""
-    directory = questionnaire.directory
+    """The questionnaire and its partner and funding directories as JSON data, and the SHA-256
+    of that data (a questionnaire without funding keeps the hash it had before funding)."""
+    directory, funding = questionnaire.directory, questionnaire.funding_directory
     data = {
         "questionnaire": questionnaire.model_dump(mode="json", by_alias=True, exclude_unset=True),
         "partners": directory.model_dump(mode="json", exclude_unset=True) if directory else None,
     }
+    if funding is not None:
+        data["funding"] = funding.model_dump(mode="json", by_alias=True, exclude_unset=True)
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return data, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -56,7 +60,13 @@ def pinned_questionnaire(version: QuestionnaireVersion) -> Questionnaire:
         data = version.snapshot
         partners = data.get("partners")
         directory = PartnerDirectory.model_validate(partners) if partners is not None else None
-        found = Questionnaire.model_validate(data["questionnaire"]).with_directory(directory)
+        funding = data.get("funding")
+        programmes = FundingDirectory.model_validate(funding) if funding is not None else None
+        found = (
+            Questionnaire.model_validate(data["questionnaire"])
+            .with_directory(directory)
+            .with_funding(programmes)
+        )
         if len(_loaded) >= _CACHE_SIZE:
             _loaded.pop(next(iter(_loaded)))
         _loaded[version.content_hash] = found

@@ -11,6 +11,7 @@ from pydantic import Field, PrivateAttr
 
 from .conditions import Condition
 from .elements import Id, Integer, LanguageCode, Model, NonNegative, exact
+from .funding import FundingDirectory
 from .partners import PartnerDirectory, Url
 from .questions import Question, QuestionBase, SingleQuestion
 from .text import Text
@@ -123,6 +124,12 @@ class Questionnaire(Model):
     partners: str | None = Field(
         None, min_length=1, description="Partner directory file, relative to this file."
     )
+    funding: str | None = Field(
+        None,
+        min_length=1,
+        description="Funding directory file (programmes), relative to this file; its topics are "
+        "the partner directory's.",
+    )
     levels: tuple[Level, ...] = Field(
         min_length=1, description="Maturity levels, ascending from 0."
     )
@@ -148,6 +155,7 @@ class Questionnaire(Model):
     )
 
     _directory: PartnerDirectory | None = PrivateAttr(None)
+    _funding: FundingDirectory | None = PrivateAttr(None)
 
     @property
     def all_languages(self) -> tuple[str, ...]:
@@ -163,6 +171,16 @@ class Questionnaire(Model):
     def with_directory(self, directory: PartnerDirectory | None) -> Questionnaire:
         """Attach the partner directory that `partners` names."""
         self._directory = directory
+        return self
+
+    @property
+    def funding_directory(self) -> FundingDirectory | None:
+        """The funding directory loaded with this questionnaire, if it names one."""
+        return self._funding
+
+    def with_funding(self, funding: FundingDirectory | None) -> Questionnaire:
+        """Attach the funding directory that `funding` names."""
+        self._funding = funding
         return self
 
     @cached_property

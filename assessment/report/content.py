@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..advisor.models import ActionItem
 from ..extensions import db
 from ..kernel.assessments import earlier_result, questionnaire_of, score
+from ..kernel.funding import profile_of
 from ..kernel.models import Assessment
 from ..kernel.peers import MIN_GROUP
 from ..questionnaire import Dimension, Level, Questionnaire, Recommendation, Text
@@ -23,15 +24,15 @@ from ..questionnaire.advice import (
     rank_priorities,
     rank_strengths,
 )
-from ..questionnaire.matching import CompanyProfile, PartnerMatch, match_partners
+from ..questionnaire.matching import PartnerMatch, match_partners
 from ..questionnaire.models import TIME_FRAMES
 from ..questionnaire.scoring import AssessmentResult, display_score
 from .benchmark import Benchmark, recent_benchmark
+from .funding import FundingSection, build_funding, funding_state
 from .team import TeamSection, load_team_section
+from .why import NamesWhy
 
 TOP = 3
-#: A partner's sentence of why names this many topics and dimensions, and counts the rest.
-WHY_NAMES = 3
 #: The summary names this many steps per priority.
 SUMMARY_STEPS = 2
 #: The action plan shows this many steps in full; the rest are listed by title.
@@ -67,23 +68,13 @@ class DimensionRow:
 
 
 @dataclass(frozen=True)
-class PartnerRow:
+class PartnerRow(NamesWhy):
     """A partner in the report, with why in a few words: the topics it helps with and the
     firm's topics it helps in, each said once, the most urgent first."""
 
     match: PartnerMatch
     topics: tuple[Text, ...]
     dimensions: tuple[Dimension, ...]
-
-    @property
-    def first_topics(self) -> tuple[Text, ...]:
-        """The topics the sentence names; the others are counted."""
-        return self.topics[:WHY_NAMES]
-
-    @property
-    def first_dimensions(self) -> tuple[Dimension, ...]:
-        """The dimensions the sentence names; the others are counted."""
-        return self.dimensions[:WHY_NAMES]
 
 
 @dataclass(frozen=True)
@@ -149,6 +140,8 @@ class Report:
     plan_more: tuple[MatchedRecommendation, ...] = ()
     #: A team check's spread, the questions seen most differently, and results per role.
     team: TeamSection | None = None
+    #: The funding programmes that fit, and which pay for each step of the plan.
+    funding: FundingSection | None = None
 
     @property
     def overall_shown(self) -> int | None:
@@ -181,6 +174,10 @@ class ReportInputs:
     previous_overall: float | None = None
     #: The colleagues' checks that a team check combines, by id.
     team: tuple[int, ...] = ()
+    #: The day funding programmes are matched on (open, closed), and after how many days an
+    #: entry counts as not checked for long.
+    today: date | None = None
+    funding_stale_days: int = 180
 
     def key(self, language: str, fingerprint: str) -> str:
         """A hash that changes whenever anything the report shows would change."""
@@ -199,16 +196,25 @@ class ReportInputs:
             [asdict(step) for step in self.advisor_actions],
             self.previous_overall,
             list(self.team),
+            funding_state(self.questionnaire, self.today, self.funding_stale_days)
+            if self.today is not None
+            else None,
         ]
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def report_inputs(
-    assessment: Assessment, benchmark_max_age: float, min_firms: int = MIN_GROUP
+    assessment: Assessment,
+    benchmark_max_age: float,
+    min_firms: int = MIN_GROUP,
+    *,
+    today: date | None = None,
+    funding_stale_days: int = 180,
 ) -> ReportInputs:
     """The inputs of a submitted assessment's report; peer medians may be that many seconds old.
 
     A peer group is shown only with at least ``min_firms`` firms (never fewer than MIN_GROUP).
+    Funding programmes are matched on ``today`` (none without it).
     """
     questionnaire = questionnaire_of(assessment)
     earlier = earlier_result(assessment)
@@ -221,6 +227,8 @@ def report_inputs(
         advisor_actions=_advisor_actions(assessment),
         previous_overall=earlier.overall,
         team=_team_members(assessment),
+        today=today,
+        funding_stale_days=funding_stale_days,
     )
 
 
@@ -271,10 +279,9 @@ def build_report(inputs: ReportInputs) -> Report:
         for d in result.dimensions
     )
     row_of = {row.dimension.id: row for row in rows}
-    profile = CompanyProfile(
-        sector=assessment.sector, size=assessment.size, region=assessment.region
+    partners = rank_partners(
+        match_partners(questionnaire.directory, matched, profile_of(assessment))
     )
-    partners = rank_partners(match_partners(questionnaire.directory, matched, profile))
     ranked = rank_priorities(result)
     plan_groups, plan_more = group_plan(matched)
     return Report(
@@ -295,6 +302,11 @@ def build_report(inputs: ReportInputs) -> Report:
         advisor_actions=inputs.advisor_actions,
         previous_overall=inputs.previous_overall if previous_date else None,
         team=team[1] if team else None,
+        funding=build_funding(
+            assessment, questionnaire, result, matched, inputs.today, inputs.funding_stale_days
+        )
+        if inputs.today is not None
+        else None,
     )
 
 

@@ -3,18 +3,17 @@ the advisors' review alike; the routes are in views.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from babel.lists import format_list
 from flask import Flask, Response, abort, current_app, render_template, request
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ..i18n import current_language, localize
+from ..i18n import current_language, local_today, localize
 from ..kernel.charts import VERSION, chart_svg, stored_chart
 from ..kernel.files import cache_privately, cached, fingerprint, own_cache
 from ..kernel.models import Assessment
@@ -96,7 +95,11 @@ def keyed_inputs(assessment: Assessment) -> tuple[ReportInputs, str]:
     """A submitted assessment's report inputs, and the key of its cached files."""
     config = current_app.config
     inputs = report_inputs(
-        assessment, config["BENCHMARK_MAX_AGE_MINUTES"] * 60, config["BENCHMARK_MIN_FIRMS"]
+        assessment,
+        config["BENCHMARK_MAX_AGE_MINUTES"] * 60,
+        config["BENCHMARK_MIN_FIRMS"],
+        today=local_today(),
+        funding_stale_days=config["FUNDING_STALE_DAYS"],
     )
     fingerprint = current_app.extensions["report_fingerprint"]
     return inputs, inputs.key(current_language(), fingerprint)
@@ -182,11 +185,6 @@ def one_decimal(value: float) -> str:
 def effort_name(effort: str) -> str:
     """An effort in words."""
     return {"low": _("low"), "medium": _("medium"), "high": _("high")}[effort]
-
-
-def spoken_list(items: Iterable[str]) -> str:
-    """Words joined as the current language joins a list ("A, B und C")."""
-    return format_list(list(items), locale=str(get_locale() or "de"))
 
 
 def plan_heading(time_frame: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..i18n import spoken_list
 from ..routing import Route, blueprint
 from . import views
+from .funding import funding_conditions, funding_kind_name
 from .rendering import (
     effort_name,
     one_decimal,
@@ -13,7 +15,6 @@ from .rendering import (
     plan_heading,
     report_fingerprint,
     shown,
-    spoken_list,
     time_frame_name,
 )
 
@@ -37,4 +38,6 @@ def init_app(app: Flask) -> None:
         time_frame_name=time_frame_name,
         spoken_list=spoken_list,
         plan_heading=plan_heading,
+        funding_kind_name=funding_kind_name,
+        funding_conditions=funding_conditions,
     )

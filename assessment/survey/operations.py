@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from ..catalogue import questionnaires
 from ..extensions import db
-from ..i18n import in_language
+from ..i18n import in_language, local_today
 from ..kernel.assessments import (
     hash_token,
     new_token,
@@ -24,6 +24,7 @@ from ..kernel.assessments import (
 from ..kernel.consents import apply_consents, consent_history
 from ..kernel.files import forget
 from ..kernel.firms import join_namesakes
+from ..kernel.funding import programmes_for, record_shown
 from ..kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
 from ..kernel.peers import peers_changed
 from ..kernel.pinning import pin
@@ -224,7 +225,7 @@ def _touch_open(assessment: Assessment, language: str) -> None:
 def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
     """Submit the answers once; a second submit changes nothing. True if this call submitted.
     A team check stores the combined result, how many answered and the largest spread."""
-    values, scores = _result(assessment, questionnaire)
+    values, scores, programmes = _result(assessment, questionnaire)
     statement = (
         update(Assessment)
         .where(*_still_open(assessment))
@@ -241,6 +242,7 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
             .values(closed_at=utcnow())
         )
         db.session.add_all(scores)
+        record_shown(assessment.id, programmes)
     db.session.commit()
     db.session.refresh(assessment)
     return changed
@@ -248,9 +250,10 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
 
 def _result(
     assessment: Assessment, questionnaire: Questionnaire
-) -> tuple[dict[str, Any], list[DimensionScore]]:
-    """The stored result of a check: its columns, and a row per assessed dimension; of a team
-    check the combined result, how many answered and the largest spread."""
+) -> tuple[dict[str, Any], list[DimensionScore], list[str]]:
+    """The stored result of a check: its columns, a row per assessed dimension, and the funding
+    programmes its report shows; of a team check the combined result, how many answered and
+    the largest spread."""
     team = team_result(assessment, questionnaire)
     if team is not None:
         result = team.combined
@@ -272,16 +275,20 @@ def _result(
         for dimension in result.assessed
         if dimension.score is not None and dimension.level is not None
     ]
-    return values, scores
+    if assessment.is_respondent:  # a colleague's answers have no report of their own
+        return values, scores, []
+    shown = programmes_for(assessment, questionnaire, result, local_today())
+    return values, scores, [found.programme.id for found in shown]
 
 
 def _store_again(assessment: Assessment) -> None:
     """A submitted team check's stored result, worked out again (a colleague deleted their
     answers), in the caller's transaction."""
-    values, scores = _result(assessment, questionnaire_of(assessment))
+    values, scores, programmes = _result(assessment, questionnaire_of(assessment))
     db.session.execute(update(Assessment).where(Assessment.id == assessment.id).values(**values))
     db.session.execute(delete(DimensionScore).where(DimensionScore.assessment_id == assessment.id))
     db.session.add_all(scores)
+    record_shown(assessment.id, programmes)
     if assessment.consent_benchmark:
         peers_changed()
 

@@ -213,4 +213,5 @@ def test_conditions_as_deep_as_earlier_releases_read_stay_valid(tmp_path: Path) 
     deep = text.replace(line.group(0), f"{line.group(1)}show_if: {condition}")
     (tmp_path / "digitalcheck.yaml").write_text(deep)
     shutil.copy(SAMPLE_DIR / "partners.yaml", tmp_path)
+    shutil.copy(SAMPLE_DIR / "funding.yaml", tmp_path)
     assert check_file(tmp_path / "digitalcheck.yaml").problems == []

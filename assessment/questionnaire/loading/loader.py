@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,17 @@ from pydantic import TypeAdapter
 from ..centre import FILE_NAME as CENTRE_FILE
 from ..centre import Centre, check_centre
 from ..elements import Finding
+from ..funding import FundingDirectory
 from ..models import Questionnaire
 from ..partners import Partner, PartnerDirectory
 from ..questions import SingleQuestion
+from .funding import (
+    FundingPolicy,
+    check_funding_against,
+    check_funding_file,
+    funding_warnings,
+    looks_like_funding,
+)
 from .outline import Outline, build_outline, iter_texts
 from .problems import DocPath, Problem, QuestionnaireError
 from .references import check_outline, check_text_languages
@@ -29,14 +37,17 @@ class CheckResult:
     path: str
     kind: str
     #: The file's content when its structure is valid, even if other problems remain.
-    parsed: Questionnaire | PartnerDirectory | Centre | None
+    parsed: Questionnaire | PartnerDirectory | FundingDirectory | Centre | None
     problems: list[Problem]
+    #: Entries out of date (funding programmes closed or not checked for long): no problem.
+    warnings: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.problems = sorted(set(self.problems))
+        self.warnings = sorted(set(self.warnings))
 
     @property
-    def value(self) -> Questionnaire | PartnerDirectory | Centre | None:
+    def value(self) -> Questionnaire | PartnerDirectory | FundingDirectory | Centre | None:
         """The file's content when it has no problem at all."""
         return None if self.problems else self.parsed
 
@@ -65,10 +76,11 @@ def load_directory(path: Path | str) -> PartnerDirectory:
     return result.value
 
 
-def check_file(path: Path | str) -> CheckResult:
-    """Check a questionnaire, a partner directory or the centre file (by its name, centre.yaml).
+def check_file(path: Path | str, policy: FundingPolicy | None = None) -> CheckResult:
+    """Check a questionnaire, a partner or funding directory, or the centre file (by its name,
+    centre.yaml); with a policy, warn of funding programmes that are out of date.
 
-    Questionnaires and partner directories are told apart by their content.
+    Questionnaires and directories are told apart by their content.
     """
     loaded = load_yaml(path)
     if Path(path).name == CENTRE_FILE:
@@ -76,11 +88,16 @@ def check_file(path: Path | str) -> CheckResult:
         return CheckResult(loaded.source.file, "centre", centre, problems)
     if _looks_like_directory(loaded.data):
         return _check_directory(loaded)[0]
-    return _check_questionnaire(loaded)
+    if looks_like_funding(loaded.data):
+        funding, problems = check_funding_file(loaded)
+        result = CheckResult(loaded.source.file, "funding directory", funding, problems)
+        result.warnings = _warnings(loaded, funding, policy)
+        return result
+    return _check_questionnaire(loaded, policy)
 
 
 def check_questionnaire(path: Path | str) -> CheckResult:
-    """Check a questionnaire file and the partner directory it names."""
+    """Check a questionnaire file and the partner and funding directories it names."""
     return _check_questionnaire(load_yaml(path))
 
 
@@ -98,13 +115,19 @@ def _looks_like_directory(data: Any) -> bool:
     )
 
 
-def _check_questionnaire(loaded: LoadedYaml) -> CheckResult:
-    problems = list(loaded.problems)
-    questionnaire = _validate_questionnaire(loaded, problems)
-    return CheckResult(loaded.source.file, "questionnaire", questionnaire, problems)
+def _check_questionnaire(loaded: LoadedYaml, policy: FundingPolicy | None = None) -> CheckResult:
+    problems: list[Problem] = list(loaded.problems)
+    warnings: list[Problem] = []
+    questionnaire = _validate_questionnaire(loaded, problems, warnings, policy)
+    return CheckResult(loaded.source.file, "questionnaire", questionnaire, problems, warnings)
 
 
-def _validate_questionnaire(loaded: LoadedYaml, problems: list[Problem]) -> Questionnaire | None:
+def _validate_questionnaire(
+    loaded: LoadedYaml,
+    problems: list[Problem],
+    warnings: list[Problem] | None = None,
+    policy: FundingPolicy | None = None,
+) -> Questionnaire | None:
     data, source = loaded.data, loaded.source
     if data is None:
         return None
@@ -123,7 +146,62 @@ def _validate_questionnaire(loaded: LoadedYaml, problems: list[Problem]) -> Ques
     if directory is not None and locate is not None:
         findings = _check_directory_against(directory, outline)
         problems.extend(locate(path, message) for path, message in findings)
-    return questionnaire.with_directory(directory) if questionnaire is not None else None
+    funding = _funding_directory(outline, source, directory, problems, warnings, policy)
+    if questionnaire is None:
+        return None
+    return questionnaire.with_directory(directory).with_funding(funding)
+
+
+def _linked_file(
+    name: str, key: str, what: str, source: SourceMap, problems: list[Problem]
+) -> Path | None:
+    """The file a questionnaire names under ``key``, if it exists in (or below) its folder."""
+    folder = Path(source.file).parent
+    path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()):
+        message = f"the {what} {name!r} must be a file in this file's folder (or below it)"
+        problems.append(source.problem((key,), message))
+        return None
+    if not path.is_file():
+        problems.append(
+            source.problem((key,), f"the {what} {name!r} does not exist next to this file")
+        )
+        return None
+    return path
+
+
+def _funding_directory(
+    outline: Outline,
+    source: SourceMap,
+    partners: PartnerDirectory | None,
+    problems: list[Problem],
+    warnings: list[Problem] | None,
+    policy: FundingPolicy | None,
+) -> FundingDirectory | None:
+    """The funding directory the questionnaire names, checked against it and its partners."""
+    if outline.funding_file is None:
+        return None
+    path = _linked_file(outline.funding_file, "funding", "funding directory", source, problems)
+    if path is None:
+        return None
+    loaded = load_yaml(path)
+    funding, found = check_funding_file(loaded)
+    problems.extend(found)
+    if funding is None:
+        return None
+    findings = check_funding_against(funding, outline, partners, outline.funding_file)
+    problems.extend(loaded.source.problem(where, message) for where, message in findings)
+    if warnings is not None:
+        warnings.extend(_warnings(loaded, funding, policy))
+    return funding
+
+
+def _warnings(
+    loaded: LoadedYaml, funding: FundingDirectory | None, policy: FundingPolicy | None
+) -> list[Problem]:
+    if funding is None or policy is None:
+        return []
+    return [loaded.source.problem(where, text) for where, text in funding_warnings(funding, policy)]
 
 
 def _partner_directory(
@@ -131,20 +209,8 @@ def _partner_directory(
 ) -> tuple[PartnerDirectory | None, _Locator | None]:
     if outline.partners_file is None:
         return None, None
-    folder = Path(source.file).parent
-    path = folder / outline.partners_file
-    if not path.resolve().is_relative_to(folder.resolve()):
-        message = (
-            f"the partner directory {outline.partners_file!r} must be a file in this file's "
-            "folder (or below it)"
-        )
-        problems.append(source.problem(("partners",), message))
-        return None, None
-    if not path.is_file():
-        message = (
-            f"the partner directory {outline.partners_file!r} does not exist next to this file"
-        )
-        problems.append(source.problem(("partners",), message))
+    path = _linked_file(outline.partners_file, "partners", "partner directory", source, problems)
+    if path is None:
         return None, None
     result, locate = _check_directory(load_yaml(path))
     problems.extend(result.problems)
@@ -246,10 +312,16 @@ def summary(result: CheckResult) -> str:
         ]
         if value.directory is not None:
             parts.append(f"{len(value.directory.partners)} partners")
+        if value.funding_directory is not None:
+            parts.append(f"{len(value.funding_directory.programmes)} funding programmes")
         return f"{result.path}: ok: " + ", ".join(parts)
     if isinstance(value, Centre):
         kind = "sample centre" if value.sample else "centre"
         return f"{result.path}: ok: {kind} {value.name.get(value.languages[0])!r}"
+    if isinstance(value, FundingDirectory):
+        samples = sum(1 for programme in value.programmes if programme.sample)
+        marked = f" ({samples} samples)" if samples else ""
+        return f"{result.path}: ok: funding directory, {len(value.programmes)} programmes{marked}"
     if isinstance(value, PartnerDirectory):
         return (
             f"{result.path}: ok: partner directory, {len(value.partners)} partners, "

@@ -51,6 +51,7 @@ class Outline:
     recommendations: list[tuple[DocPath, Recommendation]] = field(default_factory=list)
     texts: list[tuple[DocPath, Text]] = field(default_factory=list)
     partners_file: str | None = None
+    funding_file: str | None = None
     urgency: str | None = None
     team_roles: list[tuple[DocPath, str | None]] = field(default_factory=list)
 
@@ -82,6 +83,8 @@ def build_outline(data: dict[str, Any]) -> Outline:
     outline.languages = salvage(_LANGUAGES, data.get("languages")) if "languages" in data else None
     if isinstance(data.get("partners"), str):
         outline.partners_file = data["partners"]
+    if isinstance(data.get("funding"), str):
+        outline.funding_file = data["funding"]
     if isinstance(data.get("urgency"), str):
         outline.urgency = data["urgency"]
     for path, item in _items(data, "team_roles"):

@@ -140,10 +140,10 @@ def _check_condition(
     question: QuestionBase, earlier: dict[str, QuestionBase | None], entries: list[QuestionEntry]
 ) -> Iterator[Finding]:
     assert question.show_if is not None
-    yield from _check_references(question.show_if, earlier, entries, QUESTION_RULE, question.id)
+    yield from check_references(question.show_if, earlier, entries, QUESTION_RULE, question.id)
 
 
-def _check_references(
+def check_references(
     condition: Condition,
     allowed: dict[str, QuestionBase | None],
     entries: list[QuestionEntry],
@@ -202,7 +202,7 @@ def _check_recommendations(
                 yield (*path, "levels", index), message
         if recommendation.when is not None:
             visible = _questions_before(outline.questions, path[1])
-            for where, message in _check_references(
+            for where, message in check_references(
                 recommendation.when, visible, outline.questions, RECOMMENDATION_RULE
             ):
                 yield (*path, "when", *where), message

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from ..centre import Centre
+from ..funding import FundingDirectory
 from ..models import Questionnaire
 from ..partners import Partner, PartnerDirectory
 
@@ -35,5 +36,15 @@ def centre_schema() -> dict[str, Any]:
     return {
         "$schema": DIALECT,
         "title": "Digital-Check centre",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }
+
+
+def funding_schema() -> dict[str, Any]:
+    """The JSON Schema of a funding directory file."""
+    schema = TypeAdapter(FundingDirectory).json_schema()
+    return {
+        "$schema": DIALECT,
+        "title": "Digital-Check funding directory",
         **{key: value for key, value in schema.items() if key != "title"},
     }

@@ -1,0 +1,45 @@
+"""The funding programmes a submitted check is shown, as the report and the advisors see them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import delete
+
+from ..extensions import db
+from ..questionnaire import Questionnaire
+from ..questionnaire.advice import build_action_plan
+from ..questionnaire.funding_matching import FundingMatch, match_funding
+from ..questionnaire.matching import CompanyProfile
+from ..questionnaire.scoring import AssessmentResult
+from .models import Assessment, FundingShown
+
+
+def profile_of(assessment: Assessment) -> CompanyProfile:
+    """The firm's sector, size and region as its check stores them."""
+    return CompanyProfile(sector=assessment.sector, size=assessment.size, region=assessment.region)
+
+
+def programmes_for(
+    assessment: Assessment, questionnaire: Questionnaire, result: AssessmentResult, today: date
+) -> list[FundingMatch]:
+    """The programmes the check's report shows on ``today``, in action-plan order."""
+    return match_funding(
+        questionnaire.funding_directory,
+        questionnaire.directory,
+        build_action_plan(result),
+        result,
+        profile_of(assessment),
+        today,
+    )
+
+
+def record_shown(assessment_id: int, programme_ids: Iterable[str]) -> None:
+    """Remember which programmes a check's report shows (replacing what it showed before), in
+    the caller's transaction."""
+    db.session.execute(delete(FundingShown).where(FundingShown.assessment_id == assessment_id))
+    db.session.add_all(
+        FundingShown(assessment_id=assessment_id, programme_id=programme_id)
+        for programme_id in dict.fromkeys(programme_ids)
+    )
