@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -18,14 +19,17 @@ FundingKind = Literal["grant", "loan", "voucher", "advice", "tax"]
 ProgrammeState = Literal["upcoming", "open", "closed"]
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _read_day(value: Any) -> date:
     """A day written as YYYY-MM-DD (YAML dates are read as text)."""
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _DAY.fullmatch(value):
         try:
-            return date.fromisoformat(value) if len(value) == 10 else _not_a_day(value)
-        except ValueError:
+            return date.fromisoformat(value)
+        except ValueError:  # 2026-02-30
             pass
     return _not_a_day(value)
 

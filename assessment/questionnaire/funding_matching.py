@@ -14,7 +14,7 @@ from datetime import date
 from typing import Literal
 
 from .advice import MatchedRecommendation
-from .conditions import Answers, condition_holds, is_shown, residual
+from .conditions import Answers, condition_holds, residual
 from .funding import Eligibility, FundingDirectory, Programme, ProgrammeState
 from .matching import CompanyProfile, MatchReason
 from .models import Dimension, Questionnaire
@@ -146,10 +146,14 @@ def _answers_gap(rules: Eligibility, result: AssessmentResult) -> tuple[str, ...
     questionnaire = result.questionnaire
     waiting: dict[str, None] = {}
     for answers in result.answer_sets:
-        if condition_holds(rules.when, answers, questionnaire):
-            return ()
         open_here = _open_questions(rules, answers, questionnaire)
-        if open_here and residual(rules.when, answers, set(open_here), questionnaire) is not False:
+        if not open_here:
+            left: object = condition_holds(rules.when, answers, questionnaire)
+        else:  # what the open answers could still change is kept, the rest decided
+            left = residual(rules.when, answers, set(open_here), questionnaire)
+        if left is True:
+            return ()
+        if left is not False:
             waiting.update(dict.fromkeys(open_here))
     return tuple(waiting) if waiting else None
 
@@ -157,12 +161,17 @@ def _answers_gap(rules: Eligibility, result: AssessmentResult) -> tuple[str, ...
 def _open_questions(
     rules: Eligibility, answers: Answers, questionnaire: Questionnaire
 ) -> list[str]:
-    """The questions the condition names that were shown to the respondent but left open."""
+    """The questions the condition names that were left unanswered and may yet be asked: shown,
+    or hidden only for want of an answer that was left open too."""
     assert rules.when is not None
     named = dict.fromkeys(reference.question for reference in rules.when.references(()))
-    return [
-        question_id
-        for question_id in named
-        if question_id not in answers
-        and is_shown(questionnaire.question_index[question_id], answers, questionnaire)
-    ]
+    unanswered = {question.id for question in questionnaire.questions} - set(answers)
+    found = []
+    for question_id in named:
+        condition = questionnaire.question_index[question_id].show_if
+        if question_id not in answers and (
+            condition is None
+            or residual(condition, answers, unanswered, questionnaire) is not False
+        ):
+            found.append(question_id)
+    return found

@@ -81,23 +81,24 @@ def _repeats(path: DocPath, key: str, values: tuple[str, ...]) -> Iterator[Findi
 
 
 def check_funding_against(
-    directory: FundingDirectory,
-    outline: Outline,
-    partners: PartnerDirectory | None,
-    funding_file: str,
+    directory: FundingDirectory, outline: Outline, partners: PartnerDirectory | None
 ) -> Iterator[Finding]:
-    """What the programmes name must exist in the questionnaire and its partner directory."""
+    """What the programmes name must exist in the questionnaire and its partner directory
+    (topics and partners are checked only when the partner directory could be read)."""
     topics = _known_topics(outline, partners)
+    unreadable = outline.partners_file is not None and partners is None
     questions = {
         entry.raw_id: entry.question for entry in outline.questions if entry.raw_id is not None
     }
     for index, programme in enumerate(directory.programmes):
         path: DocPath = ("programmes", index)
         for position, topic in enumerate(programme.topics):
-            if topic not in topics:
-                message = f"unknown topic {topic!r}; use a topic of the partner directory"
+            if topic not in topics and not unreadable:
+                where = f"of {outline.partners_file} or " if outline.partners_file else ""
+                message = f"unknown topic {topic!r}; use a topic {where}of a recommendation"
                 yield (*path, "topics", position), message
-        yield from _check_partner(path, programme, partners, funding_file)
+        if not unreadable:
+            yield from _check_partner(path, programme, partners, outline.partners_file)
         yield from _check_eligibility((*path, "eligibility"), programme, outline, questions)
     languages = outline.declared_languages
     if languages is not None:
@@ -115,15 +116,19 @@ def _known_topics(outline: Outline, partners: PartnerDirectory | None) -> set[st
 
 
 def _check_partner(
-    path: DocPath, programme: Programme, partners: PartnerDirectory | None, funding_file: str
+    path: DocPath,
+    programme: Programme,
+    partners: PartnerDirectory | None,
+    partners_file: str | None,
 ) -> Iterator[Finding]:
     if programme.partner is None:
         return
     if partners is None:
-        message = f"names a partner, but the questionnaire using {funding_file} names no partners"
+        message = "names a partner, but the questionnaire has no partner directory (partners:)"
         yield (*path, "partner"), message
     elif programme.partner not in {partner.id for partner in partners.partners}:
-        yield (*path, "partner"), f"unknown partner {programme.partner!r}"
+        message = f"unknown partner {programme.partner!r}; name a partner of {partners_file}"
+        yield (*path, "partner"), message
 
 
 def _check_eligibility(

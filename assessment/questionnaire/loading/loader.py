@@ -90,9 +90,8 @@ def check_file(path: Path | str, policy: FundingPolicy | None = None) -> CheckRe
         return _check_directory(loaded)[0]
     if looks_like_funding(loaded.data):
         funding, problems = check_funding_file(loaded)
-        result = CheckResult(loaded.source.file, "funding directory", funding, problems)
-        result.warnings = _warnings(loaded, funding, policy)
-        return result
+        warnings = _warnings(loaded, funding, policy)
+        return CheckResult(loaded.source.file, "funding directory", funding, problems, warnings)
     return _check_questionnaire(loaded, policy)
 
 
@@ -189,7 +188,7 @@ def _funding_directory(
     problems.extend(found)
     if funding is None:
         return None
-    findings = check_funding_against(funding, outline, partners, outline.funding_file)
+    findings = check_funding_against(funding, outline, partners)
     problems.extend(loaded.source.problem(where, message) for where, message in findings)
     if warnings is not None:
         warnings.extend(_warnings(loaded, funding, policy))
@@ -313,18 +312,24 @@ def summary(result: CheckResult) -> str:
         if value.directory is not None:
             parts.append(f"{len(value.directory.partners)} partners")
         if value.funding_directory is not None:
-            parts.append(f"{len(value.funding_directory.programmes)} funding programmes")
+            parts.append(_count(len(value.funding_directory.programmes), "funding programme"))
         return f"{result.path}: ok: " + ", ".join(parts)
     if isinstance(value, Centre):
         kind = "sample centre" if value.sample else "centre"
         return f"{result.path}: ok: {kind} {value.name.get(value.languages[0])!r}"
     if isinstance(value, FundingDirectory):
         samples = sum(1 for programme in value.programmes if programme.sample)
-        marked = f" ({samples} samples)" if samples else ""
-        return f"{result.path}: ok: funding directory, {len(value.programmes)} programmes{marked}"
+        marked = f" ({_count(samples, 'sample')})" if samples else ""
+        programmes = _count(len(value.programmes), "programme")
+        return f"{result.path}: ok: funding directory, {programmes}{marked}"
     if isinstance(value, PartnerDirectory):
         return (
             f"{result.path}: ok: partner directory, {len(value.partners)} partners, "
             f"{len(value.covered_topics)} topics"
         )
     return f"{result.path}: invalid"
+
+
+def _count(number: int, noun: str) -> str:
+    """E.g. "1 programme", "8 programmes"."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
