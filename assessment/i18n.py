@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.lists import format_list
@@ -62,6 +62,12 @@ def spoken_list(items: Iterable[str]) -> str:
 def local_today() -> date:
     """Today in the centre's time zone (BABEL_DEFAULT_TIMEZONE)."""
     return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def local_date(moment: datetime) -> date:
+    """The day of a stored time (UTC; naive as SQLite returns it) in the centre's time zone."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def init_app(app: Flask) -> None:

@@ -15,6 +15,9 @@ from ..questionnaire.matching import CompanyProfile
 from ..questionnaire.scoring import AssessmentResult
 from .models import Assessment, FundingShown
 
+#: The report names this many programmes at most; the others are counted.
+MAX_PROGRAMMES = 6
+
 
 def profile_of(assessment: Assessment) -> CompanyProfile:
     """The firm's sector, size and region as its check stores them."""
@@ -24,8 +27,10 @@ def profile_of(assessment: Assessment) -> CompanyProfile:
 def programmes_for(
     assessment: Assessment, questionnaire: Questionnaire, result: AssessmentResult, today: date
 ) -> list[FundingMatch]:
-    """The programmes the check's report shows on ``today``, in action-plan order."""
-    return match_funding(
+    """Every programme that fits the check on ``today``, as the report ranks them: those the
+    firm may surely use first, then those on a condition its answers leave open, those not yet
+    open last; in action-plan order within each. The report names the first MAX_PROGRAMMES."""
+    matches = match_funding(
         questionnaire.funding_directory,
         questionnaire.directory,
         build_action_plan(result),
@@ -33,6 +38,7 @@ def programmes_for(
         profile_of(assessment),
         today,
     )
+    return sorted(matches, key=lambda match: (match.conditional, match.state == "upcoming"))
 
 
 def record_shown(assessment_id: int, programme_ids: Iterable[str]) -> None:

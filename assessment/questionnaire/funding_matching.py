@@ -14,11 +14,12 @@ from datetime import date
 from typing import Literal
 
 from .advice import MatchedRecommendation
-from .conditions import Answers, condition_holds, residual
+from .conditions import Answers, InCondition, condition_holds, residual
 from .funding import Eligibility, FundingDirectory, Programme, ProgrammeState
 from .matching import CompanyProfile, MatchReason
-from .models import Dimension, Questionnaire
+from .models import SIZE_CLASSES, Dimension, Questionnaire
 from .partners import PartnerDirectory
+from .questions import SingleQuestion
 from .scoring import AssessmentResult
 from .text import Text
 
@@ -30,7 +31,8 @@ class Unknown:
     """An eligibility rule the firm's answers do not settle, and what it asks for."""
 
     kind: UnknownKind
-    #: The ids it allows: size classes, sector or region options, or level ids.
+    #: The ids it allows: size classes, sector or region options, level ids, or the options a
+    #: condition on one question's answer asks for.
     values: tuple[str, ...] = ()
     #: For a level rule: the dimension it is about.
     dimension: Dimension | None = None
@@ -112,19 +114,22 @@ def eligibility_gaps(
 ) -> tuple[Unknown, ...] | None:
     """None when what is known of the firm excludes it; else the rules its answers leave open."""
     unknowns: list[Unknown] = []
+    questionnaire = result.questionnaire
     for kind, allowed, value in (
         ("size", rules.sizes, profile.size),
         ("sector", rules.sectors, profile.sector),
         ("region", rules.regions, profile.region),
     ):
-        if not allowed:
+        if not _restricts(questionnaire, kind, allowed):
             continue
         if value is None:
             unknowns.append(Unknown(kind, tuple(allowed)))
         elif value not in allowed:
             return None
     for dimension_id, levels in rules.levels.items():
-        dimension = result.questionnaire.dimension_index[dimension_id]
+        if set(levels) >= {level.id for level in questionnaire.levels}:
+            continue
+        dimension = questionnaire.dimension_index[dimension_id]
         level = result.dimension(dimension_id).level
         if level is None:
             unknowns.append(Unknown("level", levels, dimension=dimension))
@@ -135,8 +140,26 @@ def eligibility_gaps(
         if open_questions is None:
             return None
         if open_questions:
-            unknowns.append(Unknown("answers", questions=open_questions))
+            wanted = rules.when.values if isinstance(rules.when, InCondition) else ()
+            unknowns.append(
+                Unknown("answers", tuple(str(value) for value in wanted), questions=open_questions)
+            )
     return tuple(unknowns)
+
+
+def _restricts(questionnaire: Questionnaire, kind: str, allowed: tuple[str, ...]) -> bool:
+    """Whether a profile rule leaves some firms out: it names some, not all, of the size classes
+    or of the options of the profile's sector or region question."""
+    if not allowed:
+        return False
+    if kind == "size":
+        every = set(SIZE_CLASSES)
+    else:
+        question = questionnaire.question_index.get(kind)
+        if not isinstance(question, SingleQuestion):
+            return True
+        every = {option.id for option in question.options}
+    return not set(allowed) >= every
 
 
 def _answers_gap(rules: Eligibility, result: AssessmentResult) -> tuple[str, ...] | None:

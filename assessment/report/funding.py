@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..i18n import localize, spoken_list
-from ..kernel.funding import profile_of, programmes_for
+from ..kernel.funding import MAX_PROGRAMMES, profile_of, programmes_for
 from ..kernel.models import Assessment
 from ..questionnaire import Dimension, Partner, Questionnaire, Text
 from ..questionnaire.advice import MatchedRecommendation
@@ -19,11 +19,6 @@ from ..questionnaire.models import SIZE_CLASSES
 from ..questionnaire.questions import SingleQuestion
 from ..questionnaire.scoring import AssessmentResult
 from .why import NamesWhy
-
-#: The report names this many programmes at most, those it can vouch for first.
-MAX_PROGRAMMES = 6
-#: Fewer employees than this is each size class, as the EU defines SMEs.
-EMPLOYEES_BELOW = {"micro": 10, "small": 50, "medium": 250}
 
 
 @dataclass(frozen=True)
@@ -102,14 +97,13 @@ def build_funding(
         for partner in (questionnaire.directory.partners if questionnaire.directory else ())
         if partner.serves(region=profile.region, size=profile.size, sector=profile.sector)
     }
-    ranked = sorted(matches, key=lambda match: (match.conditional, match.state == "upcoming"))
     rows = tuple(
         FundingRow(
             match,
             partners.get(match.programme.partner or ""),
             match.programme.stale(today, stale_days),
         )
-        for match in ranked[:MAX_PROGRAMMES]
+        for match in matches[:MAX_PROGRAMMES]
     )
     by_step: dict[str, tuple[FundingRow, ...]] = {}
     for step in plan:
@@ -145,10 +139,7 @@ def funding_condition(unknown: Unknown, questionnaire: Questionnaire) -> str:
     E.g. "your firm has fewer than 250 employees" or "your firm is based in Lippstadt or Erwitte".
     """
     if unknown.kind == "size":
-        below = _employees_below(unknown.values)
-        if below is not None:
-            return _("your firm has fewer than %(count)s employees", count=below)
-        return _("your firm is %(sizes)s", sizes=_options(questionnaire, "size", unknown.values))
+        return _size_condition(unknown.values, questionnaire)
     if unknown.kind == "sector":
         sectors = _options(questionnaire, "sector", unknown.values)
         return _("your firm works in %(sectors)s", sectors=sectors)
@@ -166,25 +157,53 @@ def funding_condition(unknown: Unknown, questionnaire: Questionnaire) -> str:
             topic=localize(unknown.dimension.title),
             levels=_either(levels),
         )
-    questions = [
-        f"„{localize(questionnaire.question_index[question_id].text)}“"
-        for question_id in unknown.questions
-    ]
-    joined = _either(questions, _("and"))
+    return _answers_condition(unknown, questionnaire)
+
+
+def _answers_condition(unknown: Unknown, questionnaire: Questionnaire) -> str:
+    """The questions left open that a programme's condition waits on (and the answers it asks
+    for, when it asks for given options of one question)."""
+    questions = [questionnaire.question_index[question_id] for question_id in unknown.questions]
+    quoted = [_quoted(localize(question.text)) for question in questions]
+    if unknown.values and len(questions) == 1:
+        labels = {
+            option.id: localize(option.label) for option in getattr(questions[0], "options", ())
+        }
+        answers = _either([_quoted(labels.get(value, value)) for value in unknown.values])
+        return _(
+            "you answer the question %(question)s with %(answers)s",
+            question=quoted[0],
+            answers=answers,
+        )
+    joined = _either(quoted, _("and"))
     return ngettext(
         "your answer to the question %(questions)s fits",
         "your answers to the questions %(questions)s fit",
-        len(questions),
+        len(quoted),
         questions=joined,
     )
 
 
-def _employees_below(sizes: tuple[str, ...]) -> int | None:
-    """The employee count that the size classes allow below, when they are the smallest ones."""
-    ordered = [size for size in SIZE_CLASSES if size in sizes]
-    if ordered != list(SIZE_CLASSES[: len(ordered)]) or ordered[-1:] == ["large"]:
-        return None
-    return EMPLOYEES_BELOW[ordered[-1]] if ordered else None
+def _quoted(text: str) -> str:
+    """Words quoted as the current language quotes them."""
+    return _("“%(text)s”", text=text)
+
+
+#: The employees of each size class (the EU's SME classes): from, up to (None: no limit).
+EMPLOYEES = {"micro": (0, 9), "small": (10, 49), "medium": (50, 249), "large": (250, None)}
+
+
+def _size_condition(sizes: tuple[str, ...], questionnaire: Questionnaire) -> str:
+    """The size classes allowed, as employees where they are one range, else by their names."""
+    chosen = [index for index, size in enumerate(SIZE_CLASSES) if size in sizes]
+    if not chosen or chosen != list(range(chosen[0], chosen[-1] + 1)):
+        return _("your firm is %(sizes)s", sizes=_options(questionnaire, "size", sizes))
+    low, high = EMPLOYEES[SIZE_CLASSES[chosen[0]]][0], EMPLOYEES[SIZE_CLASSES[chosen[-1]]][1]
+    if high is None:
+        return _("your firm has %(count)s employees or more", count=low)
+    if low == 0:
+        return _("your firm has fewer than %(count)s employees", count=high + 1)
+    return _("your firm has %(low)s to %(high)s employees", low=low, high=high)
 
 
 def _options(questionnaire: Questionnaire, question_id: str, values: tuple[str, ...]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -12,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from ..catalogue import questionnaires
 from ..extensions import db
-from ..i18n import in_language, local_today
+from ..i18n import in_language, local_date, local_today
 from ..kernel.assessments import (
     hash_token,
     new_token,
@@ -24,7 +25,7 @@ from ..kernel.assessments import (
 from ..kernel.consents import apply_consents, consent_history
 from ..kernel.files import forget
 from ..kernel.firms import join_namesakes
-from ..kernel.funding import programmes_for, record_shown
+from ..kernel.funding import MAX_PROGRAMMES, programmes_for, record_shown
 from ..kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
 from ..kernel.peers import peers_changed
 from ..kernel.pinning import pin
@@ -225,7 +226,7 @@ def _touch_open(assessment: Assessment, language: str) -> None:
 def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
     """Submit the answers once; a second submit changes nothing. True if this call submitted.
     A team check stores the combined result, how many answered and the largest spread."""
-    values, scores, programmes = _result(assessment, questionnaire)
+    values, scores, programmes = _result(assessment, questionnaire, local_today())
     statement = (
         update(Assessment)
         .where(*_still_open(assessment))
@@ -249,11 +250,11 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
 
 
 def _result(
-    assessment: Assessment, questionnaire: Questionnaire
+    assessment: Assessment, questionnaire: Questionnaire, day: date
 ) -> tuple[dict[str, Any], list[DimensionScore], list[str]]:
     """The stored result of a check: its columns, a row per assessed dimension, and the funding
-    programmes its report shows; of a team check the combined result, how many answered and
-    the largest spread."""
+    programmes its report shows (matched on ``day``, the day of submission); of a team check
+    the combined result, how many answered and the largest spread."""
     team = team_result(assessment, questionnaire)
     if team is not None:
         result = team.combined
@@ -277,14 +278,16 @@ def _result(
     ]
     if assessment.is_respondent:  # a colleague's answers have no report of their own
         return values, scores, []
-    shown = programmes_for(assessment, questionnaire, result, local_today())
+    shown = programmes_for(assessment, questionnaire, result, day)[:MAX_PROGRAMMES]
     return values, scores, [found.programme.id for found in shown]
 
 
 def _store_again(assessment: Assessment) -> None:
     """A submitted team check's stored result, worked out again (a colleague deleted their
     answers), in the caller's transaction."""
-    values, scores, programmes = _result(assessment, questionnaire_of(assessment))
+    assert assessment.submitted_at is not None
+    submitted_on = local_date(assessment.submitted_at)
+    values, scores, programmes = _result(assessment, questionnaire_of(assessment), submitted_on)
     db.session.execute(update(Assessment).where(Assessment.id == assessment.id).values(**values))
     db.session.execute(delete(DimensionScore).where(DimensionScore.assessment_id == assessment.id))
     db.session.add_all(scores)

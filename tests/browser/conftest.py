@@ -9,6 +9,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ from werkzeug.serving import make_server
 
 from assessment.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_cli
 from assessment.extensions import db
+from assessment.questionnaire import load_questionnaire
 
-from ..conftest import SAMPLE_DIR, make_app
+from ..conftest import SAMPLE, SAMPLE_DIR, make_app
 from ..survey.conftest import DATA
 
 #: How long a browser action or navigation may take, and how long an expectation is retried, in
@@ -100,6 +102,30 @@ def site(tmp_path: Path) -> Iterator[Site]:
     assert result.exit_code == 0, result.output
     for url in serve(app):
         yield Site(url, app)
+
+
+#: The modules that take the day funding programmes are matched on from assessment.i18n: the
+#: report (and the advisors' copy of it), the record made on submitting, and /advisor/funding.
+FUNDING_DAY_USERS = (
+    "assessment.report.rendering",
+    "assessment.survey.operations",
+    "assessment.advisor.funding",
+)
+
+
+@pytest.fixture
+def funding_day(site: Site, monkeypatch: pytest.MonkeyPatch) -> date:
+    """Fix the day the funding programmes are matched on, so that what the report and
+    /advisor/funding show does not depend on the day the tests run: the last day on which the
+    sample directory's most recently checked entry is current, so that older entries are marked
+    as possibly changed (stale) and the reports show that note."""
+    directory = load_questionnaire(SAMPLE).funding_directory
+    assert directory is not None, "the sample questionnaire names a funding directory"
+    newest = max(programme.last_checked for programme in directory.programmes)
+    day = newest + timedelta(days=site.app.config["FUNDING_STALE_DAYS"])
+    for module in FUNDING_DAY_USERS:
+        monkeypatch.setattr(f"{module}.local_today", lambda: day)
+    return day
 
 
 def new_context(browser: Any, **options: Any) -> Any:

@@ -53,8 +53,10 @@ def answered_check(site: Site, sample: Questionnaire) -> str:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.usefixtures("funding_day")
 def test_every_respondent_page(site: Site, page: Any, sample: Questionnaire, language: str) -> None:
-    """Landing, each step new, answered and with errors, review, saved, report, deletion."""
+    """Landing, each step new, answered and with errors, review, saved, report (with its funding
+    programmes, some marked as possibly changed), deletion."""
     found: list[str] = []
     choose_language(page, site, language)
     found += findings(page, f"{language} landing")
@@ -82,6 +84,8 @@ def test_every_respondent_page(site: Site, page: Any, sample: Questionnaire, lan
     page.locator('button[name="action"][value="submit"]').click()
     page.wait_for_url(f"{check}/report")
     assert_charts_described(page)
+    expect(page.locator("#funding-title")).to_be_visible()
+    expect(page.locator(".programme-stale").first).to_be_visible()
     found += findings(page, f"{language} report")
     page.goto(f"{check}/send-report")
     found += findings(page, f"{language} send-report")
@@ -109,8 +113,10 @@ def test_every_respondent_page(site: Site, page: Any, sample: Questionnaire, lan
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.usefixtures("funding_day")
 def test_every_advisor_page(site: Site, page: Any, language: str) -> None:
-    """Login (also failed), dashboard (also with a wrong filter), an assessment, statistics."""
+    """Login (also failed), dashboard (also with a wrong filter), an assessment, statistics,
+    funding programmes (also with a wrong date)."""
     found: list[str] = []
     choose_language(page, site, language)
     page.goto(site.url + "/advisor/login")
@@ -141,6 +147,15 @@ def test_every_advisor_page(site: Site, page: Any, language: str) -> None:
     page.goto(site.url + "/advisor/statistics")
     assert_charts_described(page)
     found += findings(page, f"{language} statistics")
+    page.goto(site.url + "/advisor/funding")
+    expect(page.locator("table.results tbody tr").first).to_be_visible()
+    expect(page.locator("table.results .overdue").first).to_be_visible()  # check again
+    found += findings(page, f"{language} advisor funding")
+    response = page.goto(site.url + "/advisor/funding?shown_from=gestern")
+    assert response is not None and response.status == 400
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#shown_from-error")).to_be_visible()
+    found += findings(page, f"{language} advisor funding with a wrong date")
     page.goto(site.url + "/advisor/settings")
     found += findings(page, f"{language} advisor settings")
     assert not found, "\n".join(found)

@@ -1,4 +1,9 @@
-"""How pages lay out on a phone (390 CSS pixels) and on a desktop (1280)."""
+"""How pages lay out on a phone (390 CSS pixels) and on a desktop (1280).
+
+The report's funding programmes and the advisors' funding page are also photographed at each
+width, into build/test-output/screenshots/<database backend>/ (see audit.py), for a person to look
+at.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,8 @@ from assessment.questionnaire.questions import ScaleQuestion
 
 from ..conftest import SAMPLE
 from ..survey.helpers import Respondent, complete
-from .audit import DESKTOP, NARROW, PHONE, horizontal_overflow
-from .conftest import Site
+from .audit import CONTROLS_OUTSIDE, DESKTOP, NARROW, PHONE, horizontal_overflow, output_dir
+from .conftest import Site, log_in
 
 PROFILE = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
 
@@ -117,3 +122,79 @@ def test_chart_text_is_readable(site: Site, page: Any, size: dict[str, int]) -> 
         shown = chart.bounding_box()["width"]
         rendered = smallest * shown / view_width
         assert rendered >= SMALLEST_TEXT, f"{source}: text of {rendered:.1f} px at {size['width']}"
+
+
+SIZES = {"phone": PHONE, "320px": NARROW, "desktop": DESKTOP}
+
+#: Each fact of each funding programme in the report: the boxes of its term and its value.
+FACT_BOXES = """
+(section) => [...section.querySelectorAll(".programme-facts dt")].map((term) => {
+  const value = term.nextElementSibling;
+  const box = (element) => {
+    const rect = element.getBoundingClientRect();
+    return {left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom};
+  };
+  return {term: term.textContent.trim(), dt: box(term), dd: box(value), tag: value.tagName};
+})
+"""
+
+
+@pytest.mark.parametrize("size", list(SIZES.values()), ids=list(SIZES))
+@pytest.mark.usefixtures("funding_day")
+def test_the_funding_programmes_fit_the_window(site: Site, page: Any, size: dict[str, int]) -> None:
+    """The report's funding programmes are inside the window, without sideways scrolling: each
+    fact's term is beside its value on a desktop and above it on a phone, and the note that an
+    entry may have changed is shown. Every funding link of the action plan leads to one of them."""
+    open_report(site, page, size, "Tischlerei Förderung")
+    section = page.locator("section.report-funding")
+    expect(section.locator("#funding-title")).to_be_visible()
+    programmes = section.locator("article.programme")
+    assert programmes.count() >= 2
+    expect(section.locator(".programme-stale").first).to_be_visible()
+    facts = section.evaluate(FACT_BOXES)
+    assert len(facts) >= 2 * programmes.count(), "the source and the last check at least"
+    for fact in facts:
+        assert fact["tag"] == "DD", f"{fact['term']}: the term is not followed by its value"
+        for box in (fact["dt"], fact["dd"]):
+            assert box["left"] >= 0 and box["right"] <= size["width"], fact
+        if size is DESKTOP:
+            assert fact["dd"]["left"] >= fact["dt"]["right"], f"not side by side: {fact}"
+            assert abs(fact["dd"]["top"] - fact["dt"]["top"]) <= 1, f"not on one line: {fact}"
+        else:
+            assert abs(fact["dd"]["left"] - fact["dt"]["left"]) <= 1, f"not stacked: {fact}"
+            assert fact["dd"]["top"] >= fact["dt"]["bottom"] - 1, f"not stacked: {fact}"
+    anchors = {f"#{name}" for name in programmes.evaluate_all("(all) => all.map((a) => a.id)")}
+    links = page.locator(".action-plan .step-funding a")
+    assert links.count() >= 1, "a step of the action plan names its funding"
+    for href in links.evaluate_all("(all) => all.map((a) => a.getAttribute('href'))"):
+        assert href in anchors, f"{href} leads to no programme of the report"
+    assert horizontal_overflow(page) == 0
+    assert page.evaluate(CONTROLS_OUTSIDE) == []
+    label = next(name for name, known in SIZES.items() if known is size)
+    folder = output_dir()
+    section.screenshot(path=str(folder / f"layout-report-funding-{label}.png"))
+    page.locator(".report-plan").screenshot(path=str(folder / f"layout-report-plan-{label}.png"))
+
+
+@pytest.mark.parametrize("size", list(SIZES.values()), ids=list(SIZES))
+@pytest.mark.usefixtures("funding_day")
+def test_the_funding_page_fits_the_window(site: Site, page: Any, size: dict[str, int]) -> None:
+    """The advisors' funding page, also with a wrong date, is inside the window without sideways
+    scrolling: the filter's fields and buttons wholly, the programmes' table scrolling in its own
+    box where it is too wide."""
+    log_in(page, site)
+    page.set_viewport_size(size)
+    label = next(name for name, known in SIZES.items() if known is size)
+    for query, name in (("", "advisor-funding"), ("?shown_from=gestern", "advisor-funding-error")):
+        page.goto(site.url + "/advisor/funding" + query)
+        rows = page.locator("table.results tbody tr")
+        expect(rows.first).to_be_visible()
+        expect(page.locator("table.results .overdue").first).to_be_visible()
+        if query:
+            expect(page.locator(".error-summary")).to_be_visible()
+        assert horizontal_overflow(page) == 0
+        assert page.evaluate(CONTROLS_OUTSIDE) == []
+        for field in ("#shown_from", "#shown_to", "form.filters button[type=submit]"):
+            box = page.locator(field).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
+        page.screenshot(path=str(output_dir() / f"layout-{name}-{label}.png"), full_page=True)

@@ -326,7 +326,7 @@ def test_condition_answered_false_excludes(small: Questionnaire) -> None:
 
 def test_condition_on_an_unanswered_question_leaves_it_open(small: Questionnaire) -> None:
     found = unknowns(assess(small, a1="no"), programme(eligibility=WHEN_B1_YES))
-    assert found == [(Unknown("answers", questions=("b1",)),)]
+    assert found == [(Unknown("answers", ("yes",), questions=("b1",)),)]
 
 
 def test_condition_on_a_question_its_show_if_hides_excludes(small: Questionnaire) -> None:
@@ -334,13 +334,15 @@ def test_condition_on_a_question_its_show_if_hides_excludes(small: Questionnaire
     assert funded(assess(small, a1="no", b1="no"), rules) == []
     assert funded(assess(small, a1="no", b1="no", b2="yes"), rules) == []
     assert unknowns(assess(small, a1="no", b1="yes"), rules) == [
-        (Unknown("answers", questions=("b2",)),)
+        (Unknown("answers", ("yes",), questions=("b2",)),)
     ]
 
 
 def test_question_hidden_for_want_of_an_open_answer_stays_open(small: Questionnaire) -> None:
     rules = programme(eligibility={"when": {"question": "b2", "in": ["yes"]}})
-    assert unknowns(assess(small, a1="no"), rules) == [(Unknown("answers", questions=("b2",)),)]
+    assert unknowns(assess(small, a1="no"), rules) == [
+        (Unknown("answers", ("yes",), questions=("b2",)),)
+    ]
 
 
 def test_negated_condition_on_an_open_question_stays_open(small: Questionnaire) -> None:
@@ -381,7 +383,7 @@ def test_team_condition_false_for_every_respondent_excludes(small: Questionnaire
 def test_team_condition_open_for_one_respondent_stays_open(small: Questionnaire) -> None:
     rules = programme(eligibility=WHEN_B1_YES)
     result = team(small, {"a1": "no", "b1": "no"}, {"a1": "no"})
-    assert unknowns(result, rules) == [(Unknown("answers", questions=("b1",)),)]
+    assert unknowns(result, rules) == [(Unknown("answers", ("yes",), questions=("b1",)),)]
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -490,10 +492,14 @@ def test_sample_reasons_give_each_dimension_and_topic_once(sample: Questionnaire
     assert len(set(pairs)) == len(pairs)
 
 
+#: The answers the sample's tax incentive asks for: cooperation in research and development.
+WANTED = ("hochschule", "startups", "dienstleister")
+
+
 @pytest.mark.parametrize(
     ("cooperation", "expected"),
     [
-        (None, [(Unknown("answers", questions=("innovation_kooperation",)),)]),
+        (None, [(Unknown("answers", WANTED, questions=("innovation_kooperation",)),)]),
         (["hochschule"], [()]),
         (["kunden", "lieferanten"], []),
     ],

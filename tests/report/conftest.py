@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,19 @@ from ..survey.helpers import Respondent, complete
 CRAFT_FIRM = {"sector": "handwerk", "size": "small", "region": "lippstadt"}
 #: When the first peer was submitted (before any check of the tests themselves).
 STARTED = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+#: The day funding programmes are matched on in these tests: the sample's entries age, and a
+#: report must not change with the day the suite runs.
+FUNDING_DAY = date(2026, 12, 6)
+
+
+@pytest.fixture(autouse=True)
+def funding_day(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Match funding programmes on FUNDING_DAY, at submission and in the report."""
+    for module in ("assessment.report.rendering", "assessment.survey.operations"):
+        monkeypatch.setattr(f"{module}.local_today", lambda: FUNDING_DAY)
+    return FUNDING_DAY
 
 
 @pytest.fixture
