@@ -286,6 +286,17 @@ def test_empty_lists_allow_every_firm(small: Questionnaire) -> None:
     assert unknowns(assess(small, a1="no"), rules, profile=CompanyProfile()) == [()]
 
 
+def test_a_rule_naming_every_option_restricts_nothing(small: Questionnaire) -> None:
+    sizes = {"sizes": ["micro", "small", "medium", "large"]}
+    sectors = {"sectors": [option.id for option in small.question_index["sector"].options]}
+    levels = {"levels": {"b": [level.id for level in small.levels]}}  # b is not assessed
+    for rules in (sizes, sectors, levels):
+        found = unknowns(
+            assess(small, a1="no"), programme(eligibility=rules), profile=CompanyProfile()
+        )
+        assert found == [()], rules
+
+
 # --- eligibility: levels -----------------------------------------------------------------
 
 
