@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,13 @@ from assessment.questionnaire import Questionnaire
 from assessment.questionnaire.funding_matching import Unknown
 from assessment.report.funding import funding_condition, funding_conditions
 
-from ..conftest import make_app
+from ..conftest import serving
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Flask:
+def app(tmp_path: Path) -> Iterator[Flask]:
     """The app on the sample questionnaire."""
-    return make_app(tmp_path / "wording.db")
+    yield from serving(tmp_path / "wording.db")
 
 
 @pytest.mark.parametrize(
