@@ -13,6 +13,7 @@ from assessment.questionnaire.questions import ScaleQuestion, SingleQuestion
 from tests.survey.helpers import good_answer
 
 from .figures import Result, measured
+from .processes import CpuMeter
 from .sampling import Sizes, in_parallel, measure
 from .serving import Client, csrf
 
@@ -204,30 +205,46 @@ def concurrent_saves(port: int, questionnaire: Questionnaire, sizes: Sizes) -> l
     ]
 
 
+_serial = itertools.count()
+
+
+def check_with_report(port: int, questionnaire: Questionnaire) -> float:
+    """One client completes a check under a new name and opens its report with the charts; the
+    milliseconds its requests took."""
+    client = Stopwatch(port)
+    token = complete_check(client, questionnaire, f"Bench {time.time_ns()}-{next(_serial)} GmbH")
+    status, _headers, report = client.request("GET", f"/a/{token}/report")
+    if status != 200:
+        raise RuntimeError(f"the report answered {status}")
+    for chart in chart_paths(token, report):
+        client.timed(chart)
+    return client.elapsed * 1000
+
+
 def complete_questionnaire(port: int, questionnaire: Questionnaire, sizes: Sizes) -> Result:
     """One client completes a check and opens its report with the charts, under a new name."""
-    serial = itertools.count()
-
-    def one_check() -> float:
-        client = Stopwatch(port)
-        token = complete_check(client, questionnaire, f"Bench {time.time_ns()}-{next(serial)} GmbH")
-        status, _headers, report = client.request("GET", f"/a/{token}/report")
-        if status != 200:
-            raise RuntimeError(f"the report answered {status}")
-        for chart in chart_paths(token, report):
-            client.timed(chart)
-        return client.elapsed * 1000
-
-    one_check()  # both workers' code warm
-    samples = measure(sizes.count(10), 60, one_check)
+    check_with_report(port, questionnaire)  # both workers' code warm
+    samples = measure(sizes.count(10), 60, lambda: check_with_report(port, questionnaire))
     return measured("complete questionnaire, start to report", samples)
 
 
-def owner_figures(port: int, questionnaire: Questionnaire, sizes: Sizes) -> list[Result]:
-    """Every figure of the owner's side."""
+def completion_cost(server: int, port: int, questionnaire: Questionnaire, sizes: Sizes) -> Result:
+    """The server's CPU time (every process of it, from /proc) per completed check with its
+    report and both charts, over checks completed one after the other."""
+    check_with_report(port, questionnaire)
+    meter = CpuMeter(server)
+    count = len(measure(sizes.count(20), 60, lambda: check_with_report(port, questionnaire)))
+    return Result("server CPU per completed check", meter.spent() / count, count)
+
+
+def owner_figures(
+    server: int, port: int, questionnaire: Questionnaire, sizes: Sizes
+) -> list[Result]:
+    """Every figure of the owner's side (``server``: the process id of gunicorn's master)."""
     return [
         *one_client(port, sizes),
         concurrent_reads(port, sizes),
         *concurrent_saves(port, questionnaire, sizes),
         complete_questionnaire(port, questionnaire, sizes),
+        completion_cost(server, port, questionnaire, sizes),
     ]

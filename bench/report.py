@@ -11,6 +11,7 @@ from assessment.questionnaire import Questionnaire
 
 from .figures import Result, measured
 from .owner import STEP, chart_paths, complete_check, start_check
+from .processes import CpuMeter
 from .sampling import Sizes, measure
 from .serving import Client
 
@@ -22,9 +23,10 @@ def empty(cache: Path, pattern: str) -> None:
 
 
 def report_figures(
-    port: int, cache: Path, questionnaire: Questionnaire, sizes: Sizes
+    server: int, port: int, cache: Path, questionnaire: Questionnaire, sizes: Sizes
 ) -> list[Result]:
-    """Every figure of the report: its page, its charts and its PDF."""
+    """Every figure of the report: its page, its charts and its PDF (``server``: the process id
+    of gunicorn's master, whose processes' CPU time is read)."""
     owner = Client(port)
     token = complete_check(owner, questionnaire, f"Bench GmbH {time.time_ns()}")
     report = f"/a/{token}/report"
@@ -56,12 +58,14 @@ def report_figures(
 
     for _ in range(6):  # both workers have drawn charts before (fonts loaded, code warm)
         fresh()
-    results.append(
-        measured("report page with charts drawn fresh", measure(sizes.count(40), 60, fresh))
-    )
+    meter = CpuMeter(server)
+    drawn = measure(sizes.count(40), 60, fresh)
+    spent = meter.spent() / len(drawn)
+    results.append(measured("report page with charts drawn fresh", drawn))
+    results.append(Result("report page with charts drawn fresh, server CPU", spent, len(drawn)))
 
     pdf = f"/a/{token}/report.pdf"
-    owner.timed(pdf)  # starts the rendering process
+    results.append(Result("PDF, first after start", owner.timed(pdf), 1))  # starts a renderer
 
     def fresh_pdf() -> float:
         """The PDF with nothing cached."""

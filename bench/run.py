@@ -25,6 +25,7 @@ from .figures import Result, as_json, collect, print_table
 from .impact import seed as seed_impact
 from .memory import worker_memory
 from .owner import owner_figures
+from .processes import total_pss
 from .report import report_figures
 from .sampling import FULL, QUICK, Sizes
 from .serving import ROOT, Gunicorn, flask
@@ -41,10 +42,11 @@ def one_run(
     cache = Path(env["CACHE_DIR"])
     with Gunicorn(env, workers=2, threads=4) as server:
         results = [Result("start-up to first response", server.first_response("/"), 1)]
-        results += owner_figures(server.port, questionnaire, sizes)
-        results += report_figures(server.port, cache, questionnaire, sizes)
+        results += owner_figures(server.pid, server.port, questionnaire, sizes)
+        results += report_figures(server.pid, server.port, cache, questionnaire, sizes)
         results += advisor_figures(server, password, assessments, sizes)
         results.append(worker_memory(server))
+        results.append(Result("memory (PSS) of all server processes", total_pss(server.pid), 1))
     results.append(scoring(questionnaire, sizes))
     return results
 

@@ -18,8 +18,11 @@ FIGURES = {
     "page save, 8 concurrent clients": "saves/s",
     "page saves lost, 8 concurrent clients": "saves",
     "complete questionnaire, start to report": "ms",
+    "server CPU per completed check": "ms",
     "report page, charts cached": "ms",
     "report page with charts drawn fresh": "ms",
+    "report page with charts drawn fresh, server CPU": "ms",
+    "PDF, first after start": "ms",
     "PDF, warm renderer": "ms",
     "PDF, repeated download (cached)": "ms",
     "questionnaire page while two PDFs render": "ms",
@@ -28,6 +31,7 @@ FIGURES = {
     "CSV export of every shared assessment": "ms",
     "CSV export, worker memory growth (peak)": "MiB",
     "memory per worker after the suite": "MiB",
+    "memory (PSS) of all server processes": "MiB",
     "scoring one assessment in the core": "ms",
 }
 #: Figures of fewer samples per run than 3: one, or one per gunicorn worker.
@@ -36,6 +40,8 @@ FEW_SAMPLES = {
     "CSV export of every shared assessment": 1,
     "CSV export, worker memory growth (peak)": 1,
     "memory per worker after the suite": 2,
+    "PDF, first after start": 1,
+    "memory (PSS) of all server processes": 1,
 }
 
 
