@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..questionnaire import Questionnaire
@@ -49,3 +49,9 @@ def record_shown(assessment_id: int, programme_ids: Iterable[str]) -> None:
         FundingShown(assessment_id=assessment_id, programme_id=programme_id)
         for programme_id in dict.fromkeys(programme_ids)
     )
+
+
+def shown_programmes(assessment_id: int) -> list[str]:
+    """The programmes recorded as shown in a check's report, by id."""
+    query = select(FundingShown.programme_id).where(FundingShown.assessment_id == assessment_id)
+    return sorted(db.session.scalars(query))

@@ -25,7 +25,7 @@ from ..kernel.assessments import (
 from ..kernel.consents import apply_consents, consent_history
 from ..kernel.files import forget
 from ..kernel.firms import join_namesakes
-from ..kernel.funding import MAX_PROGRAMMES, programmes_for, record_shown
+from ..kernel.funding import MAX_PROGRAMMES, programmes_for, record_shown, shown_programmes
 from ..kernel.models import Answer, Assessment, DimensionScore, company_key, utcnow
 from ..kernel.peers import peers_changed
 from ..kernel.pinning import pin
@@ -345,6 +345,8 @@ def export(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, An
         # the answers given in this check (a colleague's without the coordinator's profile)
         "answers": {answer.question_id: answer.value for answer in assessment.answers},
         "result": result.to_json() if result is not None else None,
+        # the funding programmes its report named when it was submitted (counted for advisors)
+        "funding_programmes_shown": shown_programmes(assessment.id),
     }
 
 

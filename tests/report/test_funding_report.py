@@ -779,6 +779,14 @@ def test_the_programmes_shown_are_recorded_at_submission(
     assert recorded(funding_app, number) == SHOWN_ON_DAY
 
 
+def test_the_owners_export_names_the_programmes_recorded(
+    firm: Respondent, funding_app: Flask
+) -> None:
+    """What is stored about the check includes the programmes its report named."""
+    exported = firm.client.get(firm.url("/export.json")).get_json()
+    assert exported["funding_programmes_shown"] == sorted(SHOWN_ON_DAY)
+
+
 def test_deleting_the_check_deletes_its_record(firm: Respondent, funding_app: Flask) -> None:
     """The owner deletes the check: the rows of the programmes it was shown go with it."""
     number = assessment_id(funding_app, firm.token)
