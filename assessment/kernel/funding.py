@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..questionnaire import Questionnaire
-from ..questionnaire.advice import build_action_plan
+from ..questionnaire.advice import MatchedRecommendation, build_action_plan
 from ..questionnaire.funding_matching import FundingMatch, match_funding
 from ..questionnaire.matching import CompanyProfile
 from ..questionnaire.scoring import AssessmentResult
@@ -25,15 +25,20 @@ def profile_of(assessment: Assessment) -> CompanyProfile:
 
 
 def programmes_for(
-    assessment: Assessment, questionnaire: Questionnaire, result: AssessmentResult, today: date
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    result: AssessmentResult,
+    today: date,
+    plan: Sequence[MatchedRecommendation] | None = None,
 ) -> list[FundingMatch]:
     """Every programme that fits the check on ``today``, as the report ranks them: those the
     firm may surely use first, then those on a condition its answers leave open, those not yet
-    open last; in action-plan order within each. The report names the first MAX_PROGRAMMES."""
+    open last; in action-plan order within each. The report names the first MAX_PROGRAMMES.
+    ``plan`` is the result's action plan, when the caller has built it already."""
     matches = match_funding(
         questionnaire.funding_directory,
         questionnaire.directory,
-        build_action_plan(result),
+        build_action_plan(result) if plan is None else plan,
         result,
         profile_of(assessment),
         today,

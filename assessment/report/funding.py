@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -83,12 +83,13 @@ def build_funding(
     assessment: Assessment,
     questionnaire: Questionnaire,
     result: AssessmentResult,
-    plan: Iterable[MatchedRecommendation],
+    plan: Sequence[MatchedRecommendation],
     today: date,
     stale_days: int,
 ) -> FundingSection | None:
-    """The report's funding section, or None when no programme fits."""
-    matches = programmes_for(assessment, questionnaire, result, today)
+    """The report's funding section, or None when no programme fits (``plan``: the result's
+    action plan)."""
+    matches = programmes_for(assessment, questionnaire, result, today, plan)
     if not matches:
         return None
     profile = profile_of(assessment)

@@ -12,7 +12,7 @@ from ..partners import PartnerDirectory
 from ..questions import QuestionBase, SingleQuestion
 from .outline import Outline, iter_texts
 from .problems import KEY, DocPath, Problem
-from .references import check_references, check_text_languages
+from .references import check_references, check_text_languages, repeats
 from .source import LoadedYaml
 from .structure import validate
 
@@ -59,12 +59,12 @@ def _check_programmes(directory: FundingDirectory) -> Iterator[Finding]:
         if programme.id in seen:
             yield (*path, "id"), f"duplicate programme id {programme.id!r}"
         seen.add(programme.id)
-        yield from _repeats(path, "topics", programme.topics)
+        yield from repeats(path, "topics", programme.topics)
         rules = programme.eligibility
         for key in ("sizes", "sectors", "regions"):
-            yield from _repeats((*path, "eligibility"), key, getattr(rules, key))
+            yield from repeats((*path, "eligibility"), key, getattr(rules, key))
         for dimension, levels in rules.levels.items():
-            yield from _repeats((*path, "eligibility", "levels"), dimension, levels)
+            yield from repeats((*path, "eligibility", "levels"), dimension, levels)
             if not levels:
                 where = (*path, "eligibility", "levels", dimension)
                 yield where, "name at least one level, or leave the dimension out"
@@ -72,12 +72,6 @@ def _check_programmes(directory: FundingDirectory) -> Iterator[Finding]:
         if start is not None and end is not None and end < start:
             message = f"open_until ({end}) is before open_from ({start})"
             yield (*path, "open_until"), message
-
-
-def _repeats(path: DocPath, key: str, values: tuple[str, ...]) -> Iterator[Finding]:
-    for position, value in enumerate(values):
-        if value in values[:position]:
-            yield (*path, key, position), f"{value!r} is listed twice"
 
 
 def check_funding_against(

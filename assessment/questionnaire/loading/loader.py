@@ -25,7 +25,7 @@ from .funding import (
 )
 from .outline import Outline, build_outline, iter_texts
 from .problems import DocPath, Problem, QuestionnaireError
-from .references import check_outline, check_text_languages
+from .references import check_outline, check_text_languages, repeats
 from .source import LoadedYaml, SourceMap, load_yaml
 from .structure import validate
 
@@ -262,10 +262,7 @@ def _check_directory_ids(directory: PartnerDirectory) -> Iterator[Finding]:
             yield (*path, "id"), f"duplicate partner id {partner.id!r}"
         seen_partners.add(partner.id)
         for key in ("topics", "regions", "sizes", "sectors"):
-            values = getattr(partner, key)
-            for position, value in enumerate(values):
-                if value in values[:position]:
-                    yield (*path, key, position), f"{value!r} is listed twice"
+            yield from repeats(path, key, getattr(partner, key))
         if directory.topics:
             for position, topic in enumerate(partner.topics):
                 if topic not in seen_topics:

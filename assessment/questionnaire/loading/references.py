@@ -40,6 +40,13 @@ def _unique(items: Iterable[tuple[DocPath, str | None]]) -> Iterator[Finding]:
         seen.add(value)
 
 
+def repeats(path: DocPath, key: str, values: tuple[str, ...]) -> Iterator[Finding]:
+    """Every value of the list at ``key`` that an earlier one repeats."""
+    for position, value in enumerate(values):
+        if value in values[:position]:
+            yield (*path, key, position), f"{value!r} is listed twice"
+
+
 def _check_languages(outline: Outline) -> Iterator[Finding]:
     if outline.languages is None or outline.language is None:
         return
