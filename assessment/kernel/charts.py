@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Protocol
 import matplotlib
 from matplotlib.figure import Figure
 
+from .chart_layers import layered_svg
 from .files import cached
 
 INK = "#0b3d6b"  # the company: dark, so that it prints well in grey scale
@@ -64,8 +65,10 @@ def figure_svg(figure: Figure) -> bytes:
 
 
 def draw(chart: Chart) -> bytes:
-    """Draw a chart as SVG bytes in the house style."""
+    """Draw a chart as SVG bytes in the house style (a layered chart on its frame)."""
     with matplotlib.rc_context(STYLE):
+        if hasattr(chart, "marks"):
+            return layered_svg(chart).encode("utf-8")
         return figure_svg(chart.figure())
 
 

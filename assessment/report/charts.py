@@ -9,17 +9,22 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, Polygon, Rectangle
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox, Transform
 
+from ..kernel.chart_layers import DPI
 from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
-CHART_VERSION = 6
+CHART_VERSION = 7
 PEER = "#303030"
 EARLIER = "#5f5f5f"  # the earlier check: mid grey, dotted, hollow diamonds
 #: The narrow variants' width: on a phone they are shown at about this size, so that 9 pt text
@@ -70,88 +75,154 @@ class ChartSpec:
         """Whether this is the variant for narrow screens (fewer words per line, larger text)."""
         return self.kind.endswith("-narrow")
 
+    @property
+    def frame_key(self) -> str:
+        """The hash of what the frame shows: the topics and levels, and room for the legend."""
+        shared = (self.kind, self.labels, self.level_starts, self.level_labels)
+        return spec_key(CHART_VERSION, _Frame(*shared, self.has_peers, self.has_earlier))
+
+    def frame(self) -> tuple[Figure, Axes]:
+        """What every firm's chart of these topics shares: axes, rings or bands, names."""
+        return _radar_frame(self) if self.kind.startswith("radar") else _bars_frame(self)
+
+    def marks(self, figure: Figure, data: Transform, clip: Bbox) -> None:
+        """The firm's scores, the peers' medians, the earlier check's scores and the legend."""
+        if self.kind.startswith("radar"):
+            _radar_marks(self, figure, data)
+        else:
+            _bars_marks(self, figure, data, clip)
+
     def figure(self) -> Figure:
-        """The chart, drawn."""
-        return _radar(self) if self.kind.startswith("radar") else _bars(self)
+        """The chart, drawn in one figure (its frame with the marks on it)."""
+        figure, axes = self.frame()
+        self.marks(figure, axes.transData, axes.bbox)
+        return figure
 
 
-def _radar(spec: ChartSpec) -> Figure:
-    """A radar on plain axes (polar axes cost twice the time for the same picture)."""
+@dataclass(frozen=True)
+class _Frame:
+    """What a chart's frame depends on."""
+
+    kind: str
+    labels: tuple[str, ...]
+    level_starts: tuple[float, ...]
+    level_labels: tuple[str, ...]
+    has_peers: bool
+    has_earlier: bool
+
+
+def _radar_frame(spec: ChartSpec) -> tuple[Figure, Axes]:
+    """A radar's rings and topics on plain axes (polar axes cost twice the time)."""
     count = len(spec.labels)
     extra = spec.legend_space + (0.35 if spec.narrow and spec.has_peers else 0.0)
     width, plot = (NARROW_WIDTH, 3.3) if spec.narrow else (6.6, 5.28)
     height = plot + 0.72 + extra
-    figure = Figure(figsize=(width, height))
+    figure = Figure(figsize=(width, height), dpi=DPI)
     axes = figure.add_axes((0.0, (0.6 + extra) / height, 1.0, plot / height))
     axes.set_aspect("equal")
     axes.axis("off")
     reach = 1.95 if spec.narrow else 1.62
     axes.set_xlim(-reach, reach)
     axes.set_ylim(-1.3 - (0.35 if spec.narrow else 0.0), 1.25 + (0.35 if spec.narrow else 0.0))
-    angles = [math.pi / 2 - 2 * math.pi * index / count for index in range(count)]
-
-    def at(radius: float, angle: float) -> tuple[float, float]:
-        return radius / 100 * math.cos(angle), radius / 100 * math.sin(angle)
-
-    for ring in (*spec.level_starts[1:], 100):
+    for ring in _rings(spec):
         axes.add_patch(Circle((0, 0), ring / 100, fill=False, edgecolor="#888", linewidth=0.6))
-        axes.text(0.015, ring / 100 + 0.01, str(round(ring)), color="#444", va="bottom", fontsize=9)
-    for angle, label in zip(angles, spec.labels, strict=True):
-        axes.plot(*zip((0, 0), at(100, angle), strict=True), color="#888", linewidth=0.6)
-        x, y = at(112, angle)
+    for angle, label in zip(_angles(count), spec.labels, strict=True):
+        x, y = _at(112, angle)
         align = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
         words = wrap_label(label, 13 if spec.narrow else 18)
         axes.text(x, y, words, ha=align, va="center", clip_on=False)
-    _polygon(
-        axes,
-        angles,
-        spec.scores,
-        color=INK,
-        linewidth=2.4,
-        marker="o",
-        markersize=6,
-        label=spec.company_label,
-        fill=True,
-    )
-    if spec.has_peers:
+    return figure, axes
+
+
+def _radar_marks(spec: ChartSpec, figure: Figure, data: Transform) -> None:
+    """The radar's spokes, the polygons of the scores, the rings' numbers and the legend."""
+    angles = _angles(len(spec.labels))
+    for angle in angles:  # one line each, as straight ones are drawn on whole points
+        end = _at(100, angle)
+        figure.add_artist(
+            Line2D((0, end[0]), (0, end[1]), color="#888", linewidth=0.6, transform=data)
+        )
+    lines = [
         _polygon(
-            axes,
+            figure,
+            data,
             angles,
-            spec.peers,
-            color=PEER,
-            linewidth=1.6,
-            linestyle=(0, (5, 3)),
-            marker="s",
-            markersize=5,
-            label=spec.peer_label,
+            spec.scores,
+            color=INK,
+            linewidth=2.4,
+            marker="o",
+            markersize=6,
+            label=spec.company_label,
+            fill=True,
+        )
+    ]
+    if spec.has_peers:
+        lines.append(
+            _polygon(
+                figure,
+                data,
+                angles,
+                spec.peers,
+                color=PEER,
+                linewidth=1.6,
+                linestyle=(0, (5, 3)),
+                marker="s",
+                markersize=5,
+                label=spec.peer_label,
+            )
         )
     if spec.has_earlier:
-        _polygon(
-            axes,
-            angles,
-            spec.earlier,
-            color=EARLIER,
-            linewidth=1.4,
-            linestyle=(0, (1, 2)),
-            marker="D",
-            markersize=5,
-            markerfacecolor="white",
-            label=spec.earlier_label,
+        lines.append(
+            _polygon(
+                figure,
+                data,
+                angles,
+                spec.earlier,
+                color=EARLIER,
+                linewidth=1.4,
+                linestyle=(0, (1, 2)),
+                marker="D",
+                markersize=5,
+                markerfacecolor="white",
+                label=spec.earlier_label,
+            )
         )
-    _legend(figure, axes, spec)
-    return figure
+    for ring in _rings(spec):  # over the polygons, so that a line never hides a number
+        figure.add_artist(
+            Text(
+                0.015,
+                ring / 100 + 0.01,
+                str(round(ring)),
+                color="#444",
+                va="bottom",
+                fontsize=9,
+                zorder=3,
+                transform=data,
+            )
+        )
+    _legend(figure, spec, lines)
 
 
-def _legend(figure: Figure, axes: Axes, spec: ChartSpec) -> None:
-    """The legend below the chart: the company, the peers, the earlier check, in that order; on
-    two columns for two entries, else one entry per line."""
-    handles = dict(zip(*reversed(axes.get_legend_handles_labels()), strict=True))
-    order = [spec.company_label, spec.peer_label, spec.earlier_label]
-    if spec.narrow and not spec.kind.startswith("radar"):
-        order += list(spec.level_labels)
-    labels = [label for label in order if label and label in handles]
+def _rings(spec: ChartSpec) -> tuple[float, ...]:
+    """The radii of the radar's rings: where each level above the first starts, and 100."""
+    return (*spec.level_starts[1:], 100)
+
+
+def _angles(count: int) -> list[float]:
+    """The direction of each topic's spoke, clockwise from the top."""
+    return [math.pi / 2 - 2 * math.pi * index / count for index in range(count)]
+
+
+def _at(radius: float, angle: float) -> tuple[float, float]:
+    return radius / 100 * math.cos(angle), radius / 100 * math.sin(angle)
+
+
+def _legend(figure: Figure, spec: ChartSpec, handles: list[Artist]) -> None:
+    """The legend below the chart: the company, the peers, the earlier check (and on narrow
+    bars the levels), on two columns for two entries, else one entry per line."""
+    labels = [str(handle.get_label()) for handle in handles]
     figure.legend(
-        [handles[label] for label in labels],
+        handles,
         labels,
         loc="lower center",
         ncols=2 if len(labels) <= 2 and not spec.narrow else 1,
@@ -160,43 +231,60 @@ def _legend(figure: Figure, axes: Axes, spec: ChartSpec) -> None:
 
 
 def _polygon(
-    axes: Axes,
+    figure: Figure,
+    data: Transform,
     angles: list[float],
     values: tuple[float | None, ...],
     *,
     fill: bool = False,
-    **style: object,
-) -> None:
+    **style: Any,
+) -> Line2D:
     """A closed line through the values (a missing value leaves a gap)."""
     points = [
-        (value / 100 * math.cos(angle), value / 100 * math.sin(angle))
-        if value is not None
-        else (math.nan, math.nan)
+        _at(value, angle) if value is not None else (math.nan, math.nan)
         for angle, value in zip(angles, values, strict=True)
     ]
-    xs, ys = zip(*[*points, points[0]], strict=True)
-    axes.plot(xs, ys, **style)
+    points.append(points[0])
     if fill:
-        axes.fill(xs, ys, color=style.get("color"), alpha=0.12, linewidth=0)
+        figure.add_artist(
+            Polygon(
+                points,
+                closed=True,
+                color=style.get("color"),
+                alpha=0.12,
+                linewidth=0,
+                zorder=1,
+                transform=data,
+            )
+        )
+    line = Line2D(*zip(*points, strict=True), transform=data, zorder=2, **style)
+    figure.add_artist(line)
+    return line
 
 
-def _values(axes: Axes, positions: list[float], values: list[float], *, bold: bool) -> None:
+def _values(
+    figure: Figure, data: Transform, positions: list[float], values: list[float], *, bold: bool
+) -> None:
     """Write each value just right of its bar."""
     for position, value in zip(positions, values, strict=True):
-        axes.text(
-            value + 1.2,
-            position,
-            str(display_score(Fraction(value))),
-            va="center",
-            ha="left",
-            color="#111",
-            fontweight="bold" if bold else "normal",
-            fontsize=9,
-            zorder=3,
+        figure.add_artist(
+            Text(
+                value + 1.2,
+                position,
+                str(display_score(Fraction(value))),
+                va="center",
+                ha="left",
+                color="#111",
+                fontweight="bold" if bold else "normal",
+                fontsize=9,
+                zorder=3,
+                transform=data,
+            )
         )
 
 
-def _bars(spec: ChartSpec) -> Figure:
+def _bars_frame(spec: ChartSpec) -> tuple[Figure, Axes]:
+    """The bars' axes: the topics' names, the level bands with their names, the scale."""
     count = len(spec.labels)
     ticks = [wrap_label(label, 16 if spec.narrow else 30) for label in spec.labels]
     # A row is as tall as its longest label needs (9 pt lines), at least half an inch.
@@ -207,7 +295,7 @@ def _bars(spec: ChartSpec) -> Figure:
     else:
         extra, bottom = spec.legend_space, 0.95
     height = pitch * count + 1.4 + extra
-    figure = Figure(figsize=(NARROW_WIDTH if spec.narrow else 6.6, height))
+    figure = Figure(figsize=(NARROW_WIDTH if spec.narrow else 6.6, height), dpi=DPI)
     figure.subplots_adjust(
         left=0.44 if spec.narrow else 0.36,
         right=0.94 if spec.narrow else 0.96,
@@ -215,74 +303,128 @@ def _bars(spec: ChartSpec) -> Figure:
         bottom=(bottom + extra) / height,
     )
     axes = figure.add_subplot()
-    edges = [*spec.level_starts, 100]
-    for index, (start, end) in enumerate(pairwise(edges)):
-        band = BANDS[index % len(BANDS)]
-        if spec.narrow:  # no room for the levels' names on the bands: the legend names them
-            axes.axvspan(
-                start, end, color=band, zorder=0, linewidth=0, label=spec.level_labels[index]
+    for index, (start, end) in enumerate(pairwise(_edges(spec))):
+        axes.axvspan(start, end, color=BANDS[index % len(BANDS)], zorder=0, linewidth=0)
+        if not spec.narrow:  # no room for the levels' names on the bands: the legend names them
+            axes.text(
+                (start + end) / 2,
+                -0.75,
+                spec.level_labels[index],
+                ha="center",
+                va="bottom",
+                color="#222",
             )
-            continue
-        axes.axvspan(start, end, color=band, zorder=0, linewidth=0)
-        axes.text(
-            (start + end) / 2,
-            -0.75,
-            spec.level_labels[index],
-            ha="center",
-            va="bottom",
-            color="#222",
+    axes.set_yticks(range(count), ticks)
+    axes.set_ylim(count - 0.5, -0.6 if spec.narrow else -1.1)
+    axes.set_xlim(0, 100)
+    axes.set_xticks(range(0, 101, 25 if spec.narrow else 10))
+    for side in ("top", "right", "left"):  # the left one is drawn over the bars, with them
+        axes.spines[side].set_visible(False)
+    return figure, axes
+
+
+def _edges(spec: ChartSpec) -> list[float]:
+    return [*spec.level_starts, 100]
+
+
+def _bars_marks(spec: ChartSpec, figure: Figure, data: Transform, clip: Bbox) -> None:
+    """The firm's bars, the peers' bars, the earlier check's diamonds, the values, the legend."""
+    count = len(spec.labels)
+    bottom, top = count - 0.5, -0.6 if spec.narrow else -1.1
+    figure.add_artist(
+        Line2D(
+            (0, 0),
+            (bottom, top),
+            color="black",
+            linewidth=0.8,
+            solid_capstyle="projecting",
+            zorder=2.5,
+            transform=data,
         )
+    )
     positions = list(range(count))
     offset = 0.17 if spec.has_peers else 0.0
     company = [position - offset for position in positions]
-    axes.barh(
-        company,
-        spec.scores,
-        height=0.36 if spec.has_peers else 0.55,
-        color=INK,
-        zorder=2,
-        label=spec.company_label,
-    )
-    _values(axes, company, spec.scores, bold=True)
-    if spec.has_earlier:
-        known = [(p, e) for p, e in zip(company, spec.earlier, strict=True) if e is not None]
-        axes.scatter(
-            [value for _, value in known],
-            [position for position, _ in known],
-            marker="D",
-            s=36,
-            facecolor="white",
-            edgecolor=EARLIER,
-            linewidth=1.4,
-            zorder=4,
-            label=spec.earlier_label,
+    handles = [
+        _bar_row(
+            figure,
+            data,
+            company,
+            spec.scores,
+            0.36 if spec.has_peers else 0.55,
+            label=spec.company_label,
+            facecolor=INK,
+            clip_box=clip,  # as an axes clips its bars
         )
+    ]
+    _values(figure, data, company, list(spec.scores), bold=True)
     if spec.has_peers:
         known = [
             (p + 0.2, peer)
             for p, peer in zip(positions, spec.peers, strict=True)
             if peer is not None
         ]
-        axes.barh(
-            [p for p, _ in known],
-            [peer for _, peer in known],
-            height=0.22,
-            color="#d9d9d9",
-            edgecolor=PEER,
-            linewidth=1,
-            zorder=2,
-            label=spec.peer_label,
+        handles.append(
+            _bar_row(
+                figure,
+                data,
+                [p for p, _ in known],
+                [peer for _, peer in known],
+                0.22,
+                label=spec.peer_label,
+                facecolor="#d9d9d9",
+                edgecolor=PEER,
+                linewidth=1,
+                clip_box=clip,
+            )
         )
-        values = [peer for _, peer in known]
-        _values(axes, [p for p, _ in known], values, bold=False)
-    axes.set_yticks(positions, ticks)
-    axes.set_ylim(count - 0.5, -0.6 if spec.narrow else -1.1)
-    axes.set_xlim(0, 100)
-    axes.set_xticks(range(0, 101, 25 if spec.narrow else 10))
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    _legend(figure, axes, spec)
-    return figure
+        _values(figure, data, [p for p, _ in known], [peer for _, peer in known], bold=False)
+    if spec.has_earlier:
+        known = [(p, e) for p, e in zip(company, spec.earlier, strict=True) if e is not None]
+        diamonds = Line2D(
+            [value for _, value in known],
+            [position for position, _ in known],
+            linestyle="none",
+            marker="D",
+            markersize=6,
+            markerfacecolor="white",
+            markeredgecolor=EARLIER,
+            markeredgewidth=1.4,
+            zorder=4,
+            label=spec.earlier_label,
+            transform=data,
+            clip_box=clip,
+        )
+        figure.add_artist(diamonds)
+        handles.append(diamonds)
+    if spec.narrow:
+        handles += [
+            Rectangle((0, 0), 1, 1, color=BANDS[index % len(BANDS)], linewidth=0, label=label)
+            for index, label in enumerate(spec.level_labels)
+        ]
+    _legend(figure, spec, handles)
+
+
+def _bar_row(
+    figure: Figure,
+    data: Transform,
+    positions: list[float],
+    values: tuple[float, ...] | list[float],
+    height: float,
+    *,
+    label: str,
+    **style: Any,
+) -> Rectangle:
+    """Horizontal bars from 0 to each value, centred on their positions; the first, as the
+    legend's handle."""
+    bars = [
+        Rectangle((0, position - height / 2), value, height, zorder=2, transform=data, **style)
+        for position, value in zip(positions, values, strict=True)
+    ]
+    for bar in bars:
+        figure.add_artist(bar)
+    bars[0].set_label(label)
+    return bars[0]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,102 @@
+"""The report's charts drawn in two layers: a frame shared by every firm, the firm's marks on it."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+import matplotlib
+import pytest
+
+from assessment.kernel import chart_layers
+from assessment.kernel.charts import STYLE, draw, figure_svg
+from assessment.report.charts import ChartSpec
+
+SVG = "{http://www.w3.org/2000/svg}"
+TOPICS = ("Strategie und Führung", "Kunden und Vertrieb", "IT-Sicherheit", "Daten und Analytik")
+LEVELS = {"level_starts": (0, 25, 50, 75), "level_labels": ("Start", "Basis", "Aufbau", "Spitze")}
+PEERS = "Median von Unternehmen der gleichen Branche und Größe (812 Unternehmen)"
+KINDS = ("radar", "bars", "bars-narrow")
+
+
+def spec(kind: str, scores: tuple[float, ...], **changes: object) -> ChartSpec:
+    """A chart of the four topics with peers."""
+    fields: dict = {
+        "kind": kind,
+        "labels": TOPICS,
+        "scores": scores,
+        "peers": (40.0, None, 60.0, 55.5),
+        "company_label": "Ihr Unternehmen",
+        "peer_label": PEERS,
+        **LEVELS,
+    }
+    return ChartSpec(**(fields | changes))
+
+
+def texts(svg: bytes) -> list[str]:
+    """Every line of text the chart shows, in document order."""
+    root = ET.fromstring(svg)
+    return [element.text or "" for element in root.iter(f"{SVG}text")]
+
+
+@pytest.fixture(autouse=True)
+def no_frames_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts in a process that has drawn no frame."""
+    monkeypatch.setattr(chart_layers, "_frames", chart_layers._Frames())
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_two_firms_share_the_frame_and_differ_in_their_marks(kind: str) -> None:
+    first = draw(spec(kind, (30.0, 45.5, 0.0, 100.0))).decode()
+    second = draw(spec(kind, (80.0, 12.0, 64.0, 20.0))).decode()
+    frame = first[: first.index('<g id="marks-figure_1">')]
+    assert second.startswith(frame), "the part that does not depend on the firm is the same"
+    assert first != second
+    assert len(chart_layers._frames.found) == 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_chart_shows_the_same_texts_as_in_one_figure(kind: str) -> None:
+    chart = spec(kind, (30.0, 45.5, 0.0, 100.0), earlier=(20.0, None, 10.0, 90.0),
+                 earlier_label="Ihr Check vom 3. März 2026")  # fmt: skip
+    layered = texts(draw(chart))
+    with matplotlib.rc_context(STYLE):
+        whole = texts(figure_svg(chart.figure()))
+    assert Counter(layered) == Counter(whole)
+    for expected in ("Ihr Unternehmen", PEERS, "Ihr Check vom 3. März 2026"):
+        assert expected in layered
+    if kind.startswith("bars"):
+        for value in ("30", "46", "0", "100", "40", "60", "56"):  # whole points
+            assert value in layered, f"the value {value} is written beside its bar"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_element_ids_are_unique_and_references_resolve(kind: str) -> None:
+    svg = draw(spec(kind, (30.0, 45.5, 0.0, 100.0))).decode()
+    ids = re.findall(r'\sid="([^"]+)"', svg)
+    defined = Counter(ids)
+    twice = {name for name, count in defined.items() if count > 1}
+    # a marker or clip path both layers use is defined in each with the same content
+    assert all(re.fullmatch(r"[mp][0-9a-f]{10}", name) for name in twice)
+    for reference in re.findall(r'(?:href="#|url\(#)([^")]+)', svg):
+        assert reference in defined
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_same_chart_is_the_same_bytes_with_or_without_a_drawn_frame(kind: str) -> None:
+    chart = spec(kind, (30.0, 45.5, 0.0, 100.0))
+    drawn = draw(chart)
+    assert draw(chart) == drawn
+    chart_layers._frames.found.clear()
+    assert draw(chart) == drawn
+
+
+def test_another_language_or_other_topics_draw_a_frame_of_their_own() -> None:
+    draw(spec("bars", (30.0, 45.5, 0.0, 100.0)))
+    english = spec(
+        "bars", (30.0, 45.5, 0.0, 100.0), labels=("Strategy", "Sales", "Security", "Data")
+    )
+    assert "Strategy" in texts(draw(english))
+    draw(spec("bars", (30.0, 45.5, 0.0, 100.0), peers=(None,) * 4))  # no room for peer bars
+    assert len(chart_layers._frames.found) == 3
