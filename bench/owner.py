@@ -228,23 +228,31 @@ def complete_questionnaire(port: int, questionnaire: Questionnaire, sizes: Sizes
     return measured("complete questionnaire, start to report", samples)
 
 
-def completion_cost(server: int, port: int, questionnaire: Questionnaire, sizes: Sizes) -> Result:
+def completion_cost(
+    server: int, port: int, questionnaire: Questionnaire, sizes: Sizes, name: str
+) -> Result:
     """The server's CPU time (every process of it, from /proc) per completed check with its
     report and both charts, over checks completed one after the other."""
+    check_with_report(port, questionnaire)  # both workers have drawn this report's frames
     check_with_report(port, questionnaire)
     meter = CpuMeter(server)
     count = len(measure(sizes.count(20), 60, lambda: check_with_report(port, questionnaire)))
-    return Result("server CPU per completed check", meter.spent() / count, count)
+    return Result(name, meter.spent() / count, count)
 
 
 def owner_figures(
-    server: int, port: int, questionnaire: Questionnaire, sizes: Sizes
+    server: int, port: int, questionnaires: tuple[Questionnaire, Questionnaire], sizes: Sizes
 ) -> list[Result]:
-    """Every figure of the owner's side (``server``: the process id of gunicorn's master)."""
+    """Every figure of the owner's side (``server``: the process id of gunicorn's master), with
+    the sample questionnaire and the short one of seven pages."""
+    sample, short = questionnaires
     return [
         *one_client(port, sizes),
         concurrent_reads(port, sizes),
-        *concurrent_saves(port, questionnaire, sizes),
-        complete_questionnaire(port, questionnaire, sizes),
-        completion_cost(server, port, questionnaire, sizes),
+        *concurrent_saves(port, sample, sizes),
+        complete_questionnaire(port, sample, sizes),
+        completion_cost(server, port, sample, sizes, "server CPU per completed check"),
+        completion_cost(
+            server, port, short, sizes, "server CPU per completed check, 7 pages of 5 questions"
+        ),
     ]

@@ -30,25 +30,36 @@ from .report import report_figures
 from .sampling import FULL, QUICK, Sizes
 from .serving import ROOT, Gunicorn, flask
 
+#: A short check beside the sample: seven pages of five scored single-choice questions.
+SHORT = ROOT / "bench" / "questionnaires" / "sieben.yaml"
+
 
 def one_run(
     env: Mapping[str, str],
-    questionnaire: Questionnaire,
+    questionnaires: tuple[Questionnaire, Questionnaire],
     password: str,
     assessments: int,
     sizes: Sizes,
 ) -> list[Result]:
     """Start gunicorn, measure every figure, stop it."""
     cache = Path(env["CACHE_DIR"])
+    questionnaire = questionnaires[0]
     with Gunicorn(env, workers=2, threads=4) as server:
         results = [Result("start-up to first response", server.first_response("/"), 1)]
-        results += owner_figures(server.pid, server.port, questionnaire, sizes)
+        results += owner_figures(server.pid, server.port, questionnaires, sizes)
         results += report_figures(server.pid, server.port, cache, questionnaire, sizes)
         results += advisor_figures(server, password, assessments, sizes)
         results.append(worker_memory(server))
         results.append(Result("memory (PSS) of all server processes", total_pss(server.pid), 1))
     results.append(scoring(questionnaire, sizes))
     return results
+
+
+def served_questionnaires(folder: Path) -> tuple[Questionnaire, Questionnaire]:
+    """The sample questionnaire and the short one of seven pages, served from ``folder``."""
+    shutil.copytree(ROOT / "questionnaires", folder)
+    shutil.copy(SHORT, folder)
+    return load_questionnaire(folder / "digitalcheck.yaml"), load_questionnaire(folder / SHORT.name)
 
 
 def main() -> int:
@@ -64,11 +75,11 @@ def main() -> int:
     sizes = QUICK if args.quick else FULL
     assessments = 300 if args.quick else 100_000
     referrals = 60 if args.quick else 20_000
-    questionnaire = load_questionnaire(ROOT / "questionnaires" / "digitalcheck.yaml")
-
     workdir = Path(tempfile.mkdtemp(prefix="digitalcheck-bench-"))
+    questionnaires = served_questionnaires(workdir / "questionnaires")
     env = {
         **os.environ,
+        "QUESTIONNAIRE_DIR": str(workdir / "questionnaires"),
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
         "CACHE_DIR": str(workdir / "cache"),
         "SECRET_KEY": "bench-" + "x" * 40,
@@ -82,7 +93,7 @@ def main() -> int:
         results = []
         for number in range(1, runs + 1):
             print(f"Run {number} of {runs}", flush=True)
-            results.append(one_run(env, questionnaire, password, assessments, sizes))
+            results.append(one_run(env, questionnaires, password, assessments, sizes))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
