@@ -217,7 +217,8 @@ def test_charts_are_valid_svg_naming_every_dimension(
         )
         assert again.status_code == 304
     cached = list((Path(report_app.config["CACHE_DIR"]) / "assessments").glob("*/*.svg"))
-    assert len(cached) == 2
+    assert sorted(path.name.split("-")[1] for path in cached) == ["bars", "bars", "radar"]
+    assert [path for path in cached if "-bars-narrow-" in path.name], "the page drew it too"
 
 
 def test_a_drawn_chart_is_served_without_building_the_report(
