@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.transforms import Affine2D, Bbox, Transform
 
 #: SVG's unit: a point. Frames and marks are drawn at it, so that their coordinates agree.
@@ -88,6 +88,7 @@ class _Frames:
 
 _frames = _Frames()
 _text_sizes: dict[tuple[str, int, Any], tuple[float, float, float]] = {}
+_line_heights: dict[int, tuple[float, float, float]] = {}
 
 
 class _Renderer(RendererSVG):
@@ -108,6 +109,33 @@ class _Renderer(RendererSVG):
                 _text_sizes.clear()
             size = _text_sizes[key] = super().get_text_width_height_descent(s, prop, ismath)
         return size
+
+    def _get_font_height_metrics(self, prop: FontProperties) -> tuple[float, float, float]:
+        """A font's ascent, descent and line gap in points, read from its tables once.
+
+        Matplotlib asks a renderer for these first and reads the font's tables itself only
+        when the renderer does not know them; it does so for every text it lays out.
+        """
+        key = hash(prop)
+        metrics = _line_heights.get(key)
+        if metrics is None:
+            metrics = _line_heights[key] = _font_height_metrics(prop)
+        return metrics
+
+
+def _font_height_metrics(prop: FontProperties) -> tuple[float, float, float]:
+    """Ascent, descent and line gap of a font at its size, as matplotlib's text layout reads
+    them (the OS/2 table's typographic values, else the hhea table's)."""
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    scale = prop.get_size_in_points() / font.get_sfnt_table("head")["unitsPerEm"]
+    for table_name, gap, ascent, descent in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is not None:
+            return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    raise ValueError(f"the font {font.fname} has neither an OS/2 nor an hhea table")
 
 
 def layered_svg(chart: LayeredChart) -> str:
