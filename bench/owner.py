@@ -20,7 +20,9 @@ from .serving import Client, csrf
 _STEP_ZERO = re.compile(r"/a/([\w-]+)/step/0")
 _NAMES = re.compile(rb'name="([\w.-]+)"')
 _INPUT = re.compile(rb"<input\b[^>]*>")
-_CHARTS = re.compile(rb'<img src="(charts/[^"]+)"')
+#: The charts a wide screen loads: every chart image but those loaded only when shown (the
+#: narrow chart, shown on phones instead of the wide ones).
+_CHARTS = re.compile(rb'<img src="(charts/[^"]+)"(?![^>]*\bloading="lazy")')
 #: The dimension page the figures load: the second dimension.
 STEP = 2
 CLIENTS = 8
@@ -96,7 +98,7 @@ def complete_check(client: Client, questionnaire: Questionnaire, company: str) -
 
 
 def chart_paths(token: str, report: bytes) -> list[str]:
-    """The chart images a report page shows, as absolute paths."""
+    """The chart images a report page shows on a wide screen, as absolute paths."""
     return [f"/a/{token}/{chart.decode()}" for chart in _CHARTS.findall(report)]
 
 

@@ -21,7 +21,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from .chart_layers import layered_svg
-from .files import cached
+from .files import cached, store
 
 INK = "#0b3d6b"  # the company: dark, so that it prints well in grey scale
 STYLE = {
@@ -93,10 +93,30 @@ def stored_chart(folder: Path, family: str, kind: str, version: str) -> tuple[by
     return None
 
 
+def keep_spec(chart: Chart, folder: Path) -> None:
+    """Keep a chart's spec in ``folder``, so that the chart can be drawn when it is asked for
+    without gathering what it shows again."""
+    data = json.dumps(asdict(chart), ensure_ascii=False).encode("utf-8")
+    store(folder, _file_name(chart.family, chart.kind, chart.key, ".json"), data)
+
+
+def kept_spec(folder: Path, family: str, kind: str, version: str) -> dict[str, Any] | None:
+    """The fields of a spec kept before, found by its kind and (the start of) its key."""
+    if not VERSION.fullmatch(version):
+        return None
+    prefix = _file_name(family, kind, "", "")
+    for path in sorted(folder.glob(f"{prefix}{version}*.json")):
+        try:
+            return json.loads(path.read_bytes())
+        except FileNotFoundError:  # purged meanwhile
+            return None
+    return None
+
+
 def wrap_label(label: str, width: int) -> str:
     """A label broken into lines of at most ``width`` characters."""
     return "\n".join(textwrap.wrap(label, width, break_long_words=False)) or label
 
 
-def _file_name(family: str, kind: str, key: str) -> str:
-    return f"{family}-{kind}-{key}.svg"
+def _file_name(family: str, kind: str, key: str, suffix: str = ".svg") -> str:
+    return f"{family}-{kind}-{key}{suffix}"

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..i18n import current_language, local_today, localize
-from ..kernel.charts import VERSION, chart_svg, stored_chart
+from ..kernel.charts import VERSION, chart_svg, keep_spec, kept_spec, stored_chart
 from ..kernel.files import cache_privately, cached, fingerprint, own_cache
 from ..kernel.models import Assessment
 from ..questionnaire.scoring import display_score
@@ -108,8 +108,12 @@ def keyed_inputs(assessment: Assessment) -> tuple[ReportInputs, str]:
 def render_body(content: Report, link: Callable[[str, str], str]) -> str:
     """The report's body as HTML; ``link(kind, version)`` gives the URL of each chart."""
     specs = chart_specs(content)
-    for spec in specs.values():  # drawn now (a few ms each on a drawn frame), so that no chart
-        chart_svg(spec, own_cache(content.assessment.id))  # request builds the report again
+    folder = own_cache(content.assessment.id)
+    for spec in specs.values():  # so that no chart's request builds the report again:
+        if spec.narrow:  # drawn when a phone asks for it
+            keep_spec(spec, folder)
+        else:  # drawn now, as every wide screen shows them
+            chart_svg(spec, folder)
     charts = {kind: link(kind, spec.key[:16]) for kind, spec in specs.items()}
     return render_template(
         "report/_body.html", report=content, charts=charts, group_name=group_name
@@ -130,16 +134,31 @@ def chart_response(assessment: Assessment, kind: str) -> Response:
     folder, wanted = own_cache(assessment.id), request.args.get("v", "")
     found = stored_chart(folder, ChartSpec.family, kind, wanted)
     if found is None:
-        inputs, _key = keyed_inputs(assessment)
-        spec = chart_specs(build_report(inputs)).get(kind)
-        if spec is None:
-            abort(404)
+        spec = _kept_spec(folder, kind, wanted) or _built_spec(assessment, kind)
         found = chart_svg(spec, folder), spec.key
     svg, key = found
     response = Response(svg, mimetype="image/svg+xml")
     response.set_etag(key)
     cache_privately(response, versioned=bool(VERSION.fullmatch(wanted)) and key.startswith(wanted))
     return response.make_conditional(request)
+
+
+def _kept_spec(folder: Path, kind: str, wanted: str) -> ChartSpec | SpreadSpec | None:
+    """The spec the report page kept for a chart it did not draw, if it is the one asked for."""
+    fields = kept_spec(folder, ChartSpec.family, kind, wanted)
+    if fields is None:
+        return None
+    values = {name: tuple(v) if isinstance(v, list) else v for name, v in fields.items()}
+    return SpreadSpec(**values) if kind in TEAM_CHART_KINDS else ChartSpec(**values)
+
+
+def _built_spec(assessment: Assessment, kind: str) -> ChartSpec | SpreadSpec:
+    """A chart's spec from the report built anew; 404 when the report has no such chart."""
+    inputs, _key = keyed_inputs(assessment)
+    spec = chart_specs(build_report(inputs)).get(kind)
+    if spec is None:
+        abort(404)
+    return spec
 
 
 def pdf_document(inputs: ReportInputs, key: str) -> bytes:

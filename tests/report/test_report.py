@@ -217,8 +217,29 @@ def test_charts_are_valid_svg_naming_every_dimension(
         )
         assert again.status_code == 304
     cached = list((Path(report_app.config["CACHE_DIR"]) / "assessments").glob("*/*.svg"))
-    assert sorted(path.name.split("-")[1] for path in cached) == ["bars", "bars", "radar"]
-    assert [path for path in cached if "-bars-narrow-" in path.name], "the page drew it too"
+    assert len(cached) == 2
+
+
+def test_a_phones_chart_is_drawn_when_asked_for_without_building_the_report(
+    submitted: Respondent, report_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page keeps the narrow chart's spec; a phone's request draws it from that."""
+    html = text(submitted.client.get(submitted.url("/report")))
+    narrow = re.search(r'srcset="(charts/bars-narrow\.svg\?v=\w+)"', html).group(1)
+    folder = Path(report_app.config["CACHE_DIR"]) / "assessments"
+    assert not list(folder.glob("*/report-bars-narrow-*.svg")), "no wide screen needs it"
+
+    def not_again(*_args: object) -> None:
+        raise AssertionError("the report should not be built for a chart whose spec was kept")
+
+    monkeypatch.setattr(rendering, "build_report", not_again)
+    monkeypatch.setattr(rendering, "keyed_inputs", not_again)
+    response = submitted.client.get(submitted.url("/" + narrow))
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    words = " ".join(" ".join(node.itertext()) for node in ET.fromstring(response.data).iter())
+    assert "Ihr Unternehmen" in words
+    assert list(folder.glob("*/report-bars-narrow-*.svg")), "drawn once, then kept"
+    assert submitted.client.get(submitted.url("/" + narrow)).data == response.data
 
 
 def test_a_drawn_chart_is_served_without_building_the_report(
