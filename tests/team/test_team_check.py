@@ -23,6 +23,7 @@ from assessment.kernel.models import Assessment, utcnow
 from assessment.questionnaire import Questionnaire, load_questionnaire
 from assessment.questionnaire.scoring import display_score
 from assessment.questionnaire.team import score_team
+from assessment.report import rendering
 from assessment.retention import purge_command
 from assessment.team.models import TeamMember, TeamRound
 
@@ -330,7 +331,7 @@ def test_deleting_the_coordinators_check_deletes_the_round(
 
 
 def test_the_report_shows_where_the_team_sees_it_differently(
-    app: Flask, coordinator: Respondent, sample: Questionnaire
+    app: Flask, coordinator: Respondent, sample: Questionnaire, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The combined scores with the spread per topic (chart and table), and the questions seen
     most differently with how many gave each answer; results per role only for two or more
@@ -383,6 +384,12 @@ def test_the_report_shows_where_the_team_sees_it_differently(
     assert 'src="charts/spread.svg?v=' in report
     chart = coordinator.client.get(coordinator.url("/charts/spread.svg"))
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    narrow = re.search(r'srcset="(charts/spread-narrow\.svg\?v=\w+)"', report)
+    assert narrow is not None, "phones get the narrow spread"
+    monkeypatch.setattr(rendering, "build_report", None)  # drawn from the spec the page kept
+    drawn = coordinator.client.get(coordinator.url("/" + narrow.group(1)))
+    assert drawn.status_code == 200 and drawn.mimetype == "image/svg+xml"
+    assert first.dimension.title.get("en").split()[0].encode() in drawn.data
 
 
 def test_purging_an_old_team_check_takes_its_colleagues_with_it(
