@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from itertools import pairwise
 from typing import Any, ClassVar
 
@@ -50,7 +51,7 @@ class ChartSpec:
     earlier: tuple[float | None, ...] = ()
     earlier_label: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The hash of everything the chart shows (and of the drawing code's version)."""
         return spec_key(CHART_VERSION, self)
@@ -75,7 +76,7 @@ class ChartSpec:
         """Whether this is the variant for narrow screens (fewer words per line, larger text)."""
         return self.kind.endswith("-narrow")
 
-    @property
+    @cached_property
     def frame_key(self) -> str:
         """The hash of what the frame shows: the topics and levels, and room for the legend."""
         shared = (self.kind, self.labels, self.level_starts, self.level_labels)
@@ -441,7 +442,7 @@ class SpreadSpec:
     combined_label: str
     range_label: str
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The hash of everything the chart shows (and of the drawing code's version)."""
         return spec_key(CHART_VERSION, self)
