@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import support
 from babel.lists import format_list
 from flask import Flask, current_app, g, session
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, get_translations
 
 from .extensions import babel
 from .questionnaire import Text
@@ -39,19 +40,32 @@ def current_language() -> str:
     return language
 
 
+def translations() -> support.Translations:
+    """The current request's translations, looked up once per request like its language.
+
+    Templates translate a few hundred texts a page; Flask-Babel would find the domain, the
+    locale and the translations anew for each of them.
+    """
+    found = g.get("translations")
+    if found is None:
+        found = g.translations = get_translations()
+    return found
+
+
 @contextmanager
 def in_language(language: str) -> Iterator[None]:
     """Translate and show questionnaire texts in this language for a while (an e-mail to
     someone whose language is not the request's), then in the request's again."""
-    previous = g.pop("language", None)
+    previous = {name: g.pop(name, None) for name in ("language", "translations")}
     g.language = language
     try:
         with force_locale(language):
             yield
     finally:
-        g.pop("language", None)
-        if previous is not None:
-            g.language = previous
+        for name, value in previous.items():
+            g.pop(name, None)
+            if value is not None:
+                setattr(g, name, value)
 
 
 def spoken_list(items: Iterable[str]) -> str:
@@ -73,6 +87,15 @@ def local_date(moment: datetime) -> date:
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel to the app, with translations in assessment/translations."""
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # as Flask-Babel's, with the request's translations
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.filters["t"] = localize
 
