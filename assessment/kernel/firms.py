@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from .models import Assessment
+from .peers import peers_changed
 
 
 def join_namesakes(assessment: Assessment) -> None:
@@ -47,3 +48,4 @@ def join_namesakes(assessment: Assessment) -> None:
         .values(firm_id=kept)
         .execution_options(synchronize_session="fetch")
     )
+    peers_changed()  # a firm's checks count once in the peer groups: which one may have changed

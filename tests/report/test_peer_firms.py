@@ -103,3 +103,17 @@ def test_withdrawing_consent_takes_a_check_out_at_once(
     )
     assert deleted.status_code == 200
     assert compared_with(submitted) is None
+
+
+def test_a_first_report_counts_every_check_submitted_before_it(
+    submitted: Respondent, report_app: Flask, sample: Questionnaire
+) -> None:
+    """Peer groups and medians are kept for ten minutes, yet a firm's first report counts
+    every check submitted before it; a report already seen keeps its figures meanwhile."""
+    for number in range(5):
+        peer_firm(report_app, sample, f"Betrieb {number}")
+    assert compared_with(submitted) == "5 Unternehmen"
+    peer_firm(report_app, sample, "Betrieb 5")
+    latest = peer_firm(report_app, sample, "Betrieb 6")
+    assert compared_with(latest) == "6 Unternehmen"
+    assert compared_with(submitted) == "5 Unternehmen", "its medians are kept ten minutes"
