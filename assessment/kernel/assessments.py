@@ -8,9 +8,11 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..questionnaire import Questionnaire
@@ -38,7 +40,19 @@ def find_assessment(token: str) -> Assessment | None:
     """The assessment a resume token opens, or None."""
     if not _TOKEN_SHAPE.match(token):
         return None
-    return db.session.scalars(select(Assessment).filter_by(token_hash=hash_token(token))).first()
+    found = db.session.scalars(_by_token_hash(), {"token_hash": hash_token(token)})
+    return found.first()
+
+
+@cache
+def _by_token_hash() -> Select[tuple[Assessment]]:
+    """The assessment with a token's hash, and its questionnaire version (the snapshot stays
+    deferred): every page needs both. Built once: building it took longer than running it."""
+    return (
+        select(Assessment)
+        .options(joinedload(Assessment.questionnaire_version))
+        .where(Assessment.token_hash == bindparam("token_hash"))
+    )
 
 
 def questionnaire_of(assessment: Assessment) -> Questionnaire:
@@ -49,7 +63,7 @@ def questionnaire_of(assessment: Assessment) -> Questionnaire:
 def stored_answers(assessment: Assessment) -> dict[str, Any]:
     """The assessment's answers by question id; a team respondent's with the coordinator's
     profile, which conditions read as for everyone in the team."""
-    own = {answer.question_id: answer.value for answer in assessment.answers}
+    own = own_answers(assessment.id)
     if assessment.respondent_of is None:
         return own
     profile = {question.id for question in questionnaire_of(assessment).profile}
@@ -59,6 +73,22 @@ def stored_answers(assessment: Assessment) -> dict[str, Any]:
         )
     )
     return {**{k: v for k, v in own.items() if k not in profile}, **dict(rows.all())}
+
+
+def own_answers(assessment_id: int) -> dict[str, Any]:
+    """The answers stored for one check, by question id (a team respondent's without the
+    coordinator's profile)."""
+    return dict(db.session.execute(_answers_of(), {"assessment_id": assessment_id}).all())
+
+
+@cache
+def _answers_of() -> Select[tuple[str, Any]]:
+    """A check's answers as rows of question id and value: the table's columns rather than
+    ORM objects, which would cost more than the query (built once)."""
+    table = Answer.__table__
+    return select(table.c.question_id, table.c.value).where(
+        table.c.assessment_id == bindparam("assessment_id")
+    )
 
 
 def finished_respondents(assessment: Assessment) -> list[Assessment]:

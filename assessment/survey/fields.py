@@ -267,6 +267,14 @@ class QuestionField(Field):
         """The values shown as chosen or typed for input ``name``."""
         return self.shown.get(name, [])
 
+    def checked(self, name: str, value: str) -> str:
+        """The attribute that checks an option shown as chosen in input ``name``, else nothing."""
+        return " checked" if value in self.shown.get(name, ()) else ""
+
+    def typed(self, name: str) -> str:
+        """The text shown as typed in input ``name`` (empty when none)."""
+        return (self.shown.get(name) or [""])[0]
+
     def pre_validate(self, form: Any) -> None:
         """Answers are validated by the questionnaire core, not by WTForms."""
 

@@ -12,7 +12,7 @@ from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..kernel.models import CONSENTS
-from ..questionnaire import AnswerError, Questionnaire
+from ..questionnaire import AnswerError, QuestionBase, Questionnaire
 from ..questionnaire.cleantext import has_invisible
 from ..questionnaire.conditions import visible_answers
 from ..questionnaire.pages import PageQuestion, is_missing
@@ -75,15 +75,43 @@ PROFILE_FIELDS = (
 )
 
 
+#: How many form classes a process keeps (pages x the sets of questions their conditions show).
+FORM_CACHE_SIZE = 512
+_forms: dict[tuple[bool, tuple[int, ...]], tuple[tuple[QuestionBase, ...], type[FlaskForm]]] = {}
+
+
 def build_step_form(page: list[PageQuestion], *, profile: bool) -> type[FlaskForm]:
-    """A fresh form class for one page: a field per shown question (and the profile fields)."""
+    """The form class of one page: a field per shown question (and the profile fields).
+
+    A class is made once per set of questions and kept: WTForms collects a class's fields
+    when it is first used, which costs more than the rest of reading a form. Nothing changes
+    a class once made; each request makes an instance of its own.
+    """
+    questions = tuple(shown.question for shown in page)
+    key = (profile, tuple(id(question) for question in questions))
+    found = _forms.get(key)
+    # The questions are kept with the class, so that their ids are not reused while it is.
+    if found is not None and all(a is b for a, b in zip(found[0], questions, strict=True)):
+        return found[1]
+    form_class = _step_form(questions, profile=profile)
+    if len(_forms) >= FORM_CACHE_SIZE:
+        _forms.clear()
+    _forms[key] = (questions, form_class)
+    return form_class
+
+
+def _step_form(questions: tuple[QuestionBase, ...], *, profile: bool) -> type[FlaskForm]:
+    """A new form class with a field per question (and the profile fields)."""
     base = ProfileFields if profile else FlaskForm
 
     class StepForm(base):  # type: ignore[misc, valid-type]
-        pass
+        class Meta:
+            # CSRFProtect has checked the token of every post before the view runs; the page
+            # puts the session's token in the form itself (csrf_token() in step.html).
+            csrf = False
 
-    for shown in page:
-        setattr(StepForm, shown.question.id, QuestionField(shown.question))
+    for question in questions:
+        setattr(StepForm, question.id, QuestionField(question))
     return StepForm
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import Update, bindparam, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -17,6 +19,7 @@ from ..i18n import in_language, local_date, local_today
 from ..kernel.assessments import (
     hash_token,
     new_token,
+    own_answers,
     questionnaire_of,
     score,
     stored_answers,
@@ -96,24 +99,27 @@ def save_page(
     language: str,
     profile: Mapping[str, Any] | None = None,
     visible: Mapping[str, Any] | None = None,
+    stored: Mapping[str, Any] | None = None,
 ) -> None:
     """Store one page in one transaction; answers to questions now hidden are discarded.
 
     ``answers`` maps the page's question ids to normalised answers (None removes one);
     ``profile`` holds the fixed profile fields when the page is the profile; ``visible``, if the
     caller has worked it out already, the stored answers merged with the page's and without
-    those hidden (else they are worked out here). Two saves of
+    those hidden (else they are worked out here); ``stored``, if the caller has read them
+    already, the stored answers that ``visible`` was worked out from. Two saves of
     the same assessment at once (two tabs) both succeed, the later one winning; a save
     that meets an assessment submitted meanwhile raises AssessmentSubmitted.
     """
     for attempt in range(2):
         try:
-            _apply_page(assessment, questionnaire, answers, profile, visible)
+            _apply_page(assessment, questionnaire, answers, profile, visible, stored)
             _touch_open(assessment, language)
             db.session.commit()
             return
-        except IntegrityError:  # the other save inserted the same answer first
+        except (IntegrityError, _AnswersChanged):  # another save changed the same answers
             db.session.rollback()
+            stored = None  # read again, with the other save's answers
             if attempt == 1:
                 raise
 
@@ -124,6 +130,7 @@ def _apply_page(
     answers: Mapping[str, Any],
     profile: Mapping[str, Any] | None,
     visible: Mapping[str, Any] | None = None,
+    stored: Mapping[str, Any] | None = None,
 ) -> None:
     kept = visible
     if kept is None:
@@ -132,20 +139,16 @@ def _apply_page(
     if assessment.respondent_of is not None:  # the profile is the coordinator's
         profile_ids = {question.id for question in questionnaire.profile}
         kept = {key: value for key, value in kept.items() if key not in profile_ids}
-    by_question = {answer.question_id: answer for answer in assessment.answers}
-    for question_id, answer in by_question.items():
-        if question_id not in kept:
-            db.session.delete(answer)
-        elif answer.value != kept[question_id]:
-            answer.value = kept[question_id]
-    for question_id, value in kept.items():
-        if question_id not in by_question:
-            db.session.add(Answer(assessment=assessment, question_id=question_id, value=value))
+    # A team respondent's stored answers include the coordinator's profile: read its own.
+    if stored is None or assessment.respondent_of is not None:
+        stored = own_answers(assessment.id)
+    changes = _answer_changes(assessment.id, stored, kept)
     for column in PROFILE_COLUMNS:
         value = kept.get(column)
-        setattr(assessment, column, value if isinstance(value, str) else None)
-    urgency = questionnaire.urgency_of(kept, _served_urgency(questionnaire))
-    assessment.urgency, assessment.urgency_rank = urgency or (None, None)
+        _set(assessment, column, value if isinstance(value, str) else None)
+    urgency, rank = questionnaire.urgency_of(kept, _served_urgency(questionnaire)) or (None, None)
+    _set(assessment, "urgency", urgency)
+    _set(assessment, "urgency_rank", rank)
     if profile is not None:
         consents = {}
         for key, value in profile.items():
@@ -157,6 +160,87 @@ def _apply_page(
         assessment.company_key = company_key(assessment.company_name)
         assessment.profile_saved_at = assessment.profile_saved_at or utcnow()
         join_namesakes(assessment)
+    changes.write()
+
+
+def _set(assessment: Assessment, column: str, value: Any) -> None:
+    """Change a column only if its value differs: an unchanged check has nothing to flush."""
+    if getattr(assessment, column) != value:
+        setattr(assessment, column, value)
+
+
+class _AnswersChanged(Exception):
+    """Another save removed an answer this one changes (its page hid the question)."""
+
+
+@dataclass
+class _AnswerChanges:
+    """The statements that turn an assessment's stored answers into the kept ones."""
+
+    assessment_id: int
+    inserted: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+    def write(self) -> None:
+        """Run the statements in the session's transaction.
+
+        As plain SQL statements, one per kind: the ORM's unit of work would cost more than the
+        statements themselves, and the database stays locked for other saves while it runs.
+        """
+        table = Answer.__table__
+        if self.deleted:
+            db.session.execute(
+                delete(table).where(
+                    table.c.assessment_id == self.assessment_id,
+                    table.c.question_id.in_(self.deleted),
+                )
+            )
+        if self.updated:
+            found = db.session.execute(_answer_update(), self.updated).rowcount
+            if found != len(self.updated):
+                raise _AnswersChanged()
+        if self.inserted:
+            db.session.execute(insert(table), self.inserted)
+
+
+@cache
+def _answer_update() -> Update:
+    """A stored answer's new value, by check and question (built once)."""
+    table = Answer.__table__
+    changed = update(table).where(
+        table.c.assessment_id == bindparam("check_id"),
+        table.c.question_id == bindparam("question"),
+    )
+    return changed.values(value=bindparam("new_value"))
+
+
+def _answer_changes(
+    assessment_id: int, stored: Mapping[str, Any], kept: Mapping[str, Any]
+) -> _AnswerChanges:
+    """What changes among a check's own stored answers to keep exactly ``kept``."""
+    changes = _AnswerChanges(assessment_id)
+    for question_id, value in stored.items():
+        if question_id not in kept:
+            changes.deleted.append(question_id)
+        elif not _same_answer(value, kept[question_id]):
+            changes.updated.append(
+                {"check_id": assessment_id, "question": question_id, "new_value": kept[question_id]}
+            )
+    for question_id, value in kept.items():
+        if question_id not in stored:
+            changes.inserted.append(
+                {"assessment_id": assessment_id, "question_id": question_id, "value": value}
+            )
+    return changes
+
+
+def _same_answer(stored: Any, new: Any) -> bool:
+    """Whether a stored answer (as JSON gives it back) is the new one: a list is stored for a
+    tuple, and a number keeps its type (1 and 1.0 are written differently)."""
+    if isinstance(new, tuple):
+        new = list(new)
+    return type(stored) is type(new) and stored == new
 
 
 def set_consents(assessment: Assessment, chosen: Mapping[str, bool]) -> list[str]:
@@ -213,14 +297,37 @@ def _refused(assessment: Assessment) -> AssessmentSubmitted:
 
 def _touch_open(assessment: Assessment, language: str) -> None:
     """Mark the assessment as changed, in the same transaction, only if it is still open."""
-    statement = (
-        update(Assessment)
-        .where(*_still_open(assessment))
-        .values(language=language, updated_at=utcnow())
-    )
+    values = {
+        "check_id": assessment.id,
+        "coordinator_id": assessment.respondent_of,
+        "new_language": language,
+        "changed_at": utcnow(),
+    }
+    statement = _touch_statement(respondent=assessment.respondent_of is not None)
     # On the session's connection, as plain SQL: the ORM's bulk-update path costs a third of a save.
-    if db.session.connection().execute(statement).rowcount != 1:
+    if db.session.connection().execute(statement, values).rowcount != 1:
         raise _refused(assessment)
+
+
+@cache
+def _touch_statement(*, respondent: bool) -> Update:
+    """The UPDATE of `_touch_open` with the conditions of `_still_open`, as parameters (built
+    once: building it took longer than running it)."""
+    table = Assessment.__table__
+    conditions = [table.c.id == bindparam("check_id"), table.c.status == "in_progress"]
+    if respondent:
+        coordinator = table.alias("coordinator")
+        conditions.append(
+            exists().where(
+                coordinator.c.id == bindparam("coordinator_id"),
+                coordinator.c.status == "in_progress",
+            )
+        )
+    return (
+        update(table)
+        .where(*conditions)
+        .values(language=bindparam("new_language"), updated_at=bindparam("changed_at"))
+    )
 
 
 def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:

@@ -8,6 +8,7 @@ from ..routing import Route, blueprint
 from . import views, widgets
 from .describe import describe_condition
 from .fields import adapter_for
+from .partials import question_markup
 
 ROUTES = (
     Route("/assessments", views.start, ("POST",)),
@@ -32,4 +33,5 @@ def init_app(app: Flask) -> None:
         adapter_for=adapter_for,
         describe_condition=describe_condition,
         choice=widgets.choice,
+        question_markup=question_markup,
     )

@@ -129,7 +129,7 @@ def step(token: str, number: int) -> Any:
         data = initial_answers([shown.question for shown in page], stored)
         data.update({name: getattr(assessment, name) for name in PROFILE_FIELDS})
         form = form_class(formdata=None, data=data)
-        return _render_step(assessment, questionnaire, current, page, form, {}, token)
+        return _render_step(assessment, questionnaire, current, page, form, {}, token, stored)
     action = request.form.get("action", "next")
     jump = _jump_target(request.form.get("goto"), questionnaire, assessment, stored, number)
     if jump is not None:
@@ -141,7 +141,7 @@ def step(token: str, number: int) -> Any:
     result = read_page(form, page, questionnaire, stored, require=action in COMPLETING)
     if result.errors:
         return _render_step(
-            assessment, questionnaire, current, page, form, result.errors, token
+            assessment, questionnaire, current, page, form, result.errors, token, stored
         ), 400
     profile = (
         {name: _profile_value(form, name) for name in PROFILE_FIELDS}
@@ -157,6 +157,7 @@ def step(token: str, number: int) -> Any:
             language=current_language(),
             profile=profile,
             visible=result.visible,
+            stored=stored,
         )
     except operations.RoundClosed:
         abort(409, ROUND_CLOSED)
@@ -223,6 +224,7 @@ def _render_step(
     form: FlaskForm,
     errors: dict[str, list[str]],
     token: str,
+    stored: dict[str, Any],
 ) -> str:
     return render_template(
         "survey/step.html",
@@ -236,9 +238,7 @@ def _render_step(
         summary=_error_summary(errors, page, form),
         token=token,
         from_review=request.args.get("from") == "review",
-        states=_step_states(
-            questionnaire, assessment, assessments.stored_answers(assessment), current.number
-        ),
+        states=_step_states(questionnaire, assessment, stored, current.number),
         resume_url=external_url("survey.resume", token=token),
     )
 

@@ -19,7 +19,8 @@ _CHOICE = (
 def choice(
     kind: str, name: str, option: Option, id: str, field: QuestionField, exclusive: bool = False
 ) -> Markup:
-    """One radio button or checkbox with its label; checked when the field shows it chosen."""
+    """One radio button or checkbox with its label; checked when the field shows it chosen
+    (the field may give a marker instead, see partials.py)."""
     # Every value is escaped before it goes into the markup.
     return Markup(  # nosec B704
         _CHOICE.format(
@@ -28,7 +29,7 @@ def choice(
             name=escape(name),
             value=escape(option.id),
             exclusive=" data-exclusive" if exclusive else "",
-            checked=" checked" if option.id in field.chosen(name) else "",
+            checked=field.checked(name, option.id),
             label=escape(localize(option.label)),
         )
     )

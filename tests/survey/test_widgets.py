@@ -13,7 +13,9 @@ from assessment.survey.widgets import choice
 def test_a_choice_escapes_every_value_and_shows_what_is_chosen(small_app: Flask) -> None:
     """Label, name, id and value are escaped; the chosen option is checked."""
     option = Option.model_validate({"id": "ja", "label": {"de": 'Ja <b>"&"</b>', "en": "Yes"}})
-    chosen = SimpleNamespace(chosen=lambda name: ["ja"] if name == 'q"1' else [])
+    chosen = SimpleNamespace(
+        checked=lambda name, value: " checked" if (name, value) == ('q"1', "ja") else ""
+    )
     with small_app.test_request_context():
         html = str(choice("radio", 'q"1', option, 'q-"1', chosen, exclusive=True))
         unchecked = str(choice("checkbox", "q2", option, "q-2", chosen))
