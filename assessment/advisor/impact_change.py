@@ -3,19 +3,20 @@
 A firm (kernel/firms.py) counts when it has at least two submitted checks shared with the centre
 that match the filters, the latest of them in the period; its first check may be older than the
 period (a repeat check usually comes a year later). Its change in a topic is the latest check's
-score minus the first check's. The medians are exact: the database ranks the changes of each
-topic (window functions, in SQLite and PostgreSQL alike) and hands back only the middle one or
-two, for all firms and per sector of the latest check; a second query counts the firms per
-sector. A group is shown only when it holds at least ``MIN_FIRMS`` firms.
+score minus the first check's. The medians are exact: one query computes each firm's change per
+topic (one short row each), and Python counts the firms per sector, sorts the changes and takes
+the middle one or two, for all firms and per sector of the latest check. A group is shown only
+when it holds at least ``MIN_FIRMS`` firms.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -26,6 +27,9 @@ from .cohort import dimension_order, option_order
 from .impact import MIN_FIRMS, period_bounds, without_period
 from .labels import profile_label
 from .listing import Filters
+
+#: Per topic: the number of firms, then the middle one or two changes.
+Middles = dict[str, list[Any]]
 
 
 @dataclass(frozen=True)
@@ -113,62 +117,71 @@ def change_figures(
             and_(latest.firm_id == firms.c.firm_id, latest.submitted_at == firms.c.latest_at),
         )
     )
-    counted = db.session.execute(
-        joined.with_only_columns(latest.sector, func.count()).group_by(latest.sector)
-    ).all()
-    middles = db.session.execute(_middle_changes(joined, first, latest)).all()
-    return _figures(questionnaire, dict(counted), middles)
+    rows = db.session.execute(_changes(joined, first, latest)).all()
+    return _figures(questionnaire, _firms_per_sector(rows), _middles(rows))
 
 
-def _middle_changes(joined: Any, first: Any, latest: Any) -> Any:
-    """SQL: the middle one or two changes of each topic, of all firms and of each sector."""
+def _changes(joined: Any, first: Any, latest: Any) -> Any:
+    """SQL: each counted firm's first and latest check, the latest one's sector, and the change
+    in each topic both checks scored (one row without a topic for a firm with none in common)."""
     before, after = aliased(DimensionScore), aliased(DimensionScore)
-    pairs = (
-        joined.join(after, after.assessment_id == latest.id)
-        .join(
+    return (
+        joined.outerjoin(after, after.assessment_id == latest.id)
+        .outerjoin(
             before,
             and_(before.assessment_id == first.id, before.dimension_id == after.dimension_id),
         )
         .with_only_columns(
-            latest.sector.label("sector"),
-            after.dimension_id.label("topic"),
-            (after.score - before.score).label("change"),
-        )
-        .subquery()
-    )
-    everyone, sector = (pairs.c.topic,), (pairs.c.sector, pairs.c.topic)
-    ranked = select(
-        pairs,
-        func.row_number().over(partition_by=everyone, order_by=pairs.c.change).label("rank"),
-        func.count().over(partition_by=everyone).label("firms"),
-        func.row_number().over(partition_by=sector, order_by=pairs.c.change).label("sector_rank"),
-        func.count().over(partition_by=sector).label("sector_firms"),
-    ).subquery()
-    return select(ranked).where(
-        or_(
-            _middle(ranked.c.rank, ranked.c.firms),
-            _middle(ranked.c.sector_rank, ranked.c.sector_firms),
+            first.id, latest.id, latest.sector, after.dimension_id, after.score - before.score
         )
     )
 
 
-def _middle(rank: Any, count: Any) -> Any:
-    """SQL: whether a rank (from 1) is the middle of ``count``, or one of the middle two."""
-    return or_(rank == (count + 1) // 2, rank == count // 2 + 1)
+def _firms_per_sector(rows: Sequence[Any]) -> dict[str | None, int]:
+    """How many firms (pairs of first and latest check) there are in each sector."""
+    pairs: dict[str | None, set[tuple[int, int]]] = {}
+    for first_id, latest_id, sector, _topic, _change in rows:
+        pairs.setdefault(sector, set()).add((first_id, latest_id))
+    return {sector: len(found) for sector, found in pairs.items()}
+
+
+def _middles(changes: Sequence[Any]) -> tuple[Middles, dict[str | None, Middles]]:
+    """Per topic, of all firms and of each sector: the number of firms and the middle one or
+    two changes.
+
+    The changes are sorted here: for 10,000 firms with a repeat check (90,000 changes), ranking
+    them in SQLite with window functions took about 0.7 s, reading and sorting them about 0.2 s.
+    """
+    everyone: dict[str, list[float]] = {}
+    per_sector: dict[str | None, dict[str, list[float]]] = {}
+    for _first_id, _latest_id, sector, topic, change in changes:
+        if change is None:
+            continue  # the firm's two checks have no topic in common
+        everyone.setdefault(topic, []).append(change)
+        per_sector.setdefault(sector, {}).setdefault(topic, []).append(change)
+    return _middle_of(everyone), {
+        sector: _middle_of(topics) for sector, topics in per_sector.items()
+    }
+
+
+def _middle_of(topics: dict[str, list[float]]) -> Middles:
+    """Each topic's number of changes, then its middle one (odd number) or middle two."""
+    found: Middles = {}
+    for topic, values in topics.items():
+        values.sort()
+        count = len(values)
+        ranks = sorted({(count + 1) // 2, count // 2 + 1})  # from 1, as the median's rank
+        found[topic] = [count, *(values[rank - 1] for rank in ranks)]
+    return found
 
 
 def _figures(
-    questionnaire: Questionnaire, firms: dict[str | None, int], middles: list[Any]
+    questionnaire: Questionnaire,
+    firms: dict[str | None, int],
+    middles: tuple[Middles, dict[str | None, Middles]],
 ) -> ChangeFigures:
     """The groups from the firms per sector and the middle changes."""
-    everyone: dict[str, list[Any]] = {}
-    per_sector: dict[str | None, dict[str, list[Any]]] = {}
-    for row in middles:
-        if _is_middle(row.rank, row.firms):
-            everyone.setdefault(row.topic, [row.firms]).append(row.change)
-        if _is_middle(row.sector_rank, row.sector_firms):
-            found = per_sector.setdefault(row.sector, {})
-            found.setdefault(row.topic, [row.sector_firms]).append(row.change)
+    everyone, per_sector = middles
     topics = tuple(
         (key, _topic_label(questionnaire, key))
         for key in sorted(everyone, key=lambda key: dimension_order(questionnaire, key))
@@ -204,10 +217,6 @@ def _group(
         if key in found
     )
     return ChangeGroup(label, firms, changes, sector)
-
-
-def _is_middle(rank: int, count: int) -> bool:
-    return rank in ((count + 1) // 2, count // 2 + 1)
 
 
 def _mean(values: list[float]) -> float:

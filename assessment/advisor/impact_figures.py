@@ -23,7 +23,7 @@ class ImpactFigures:
 def impact_figures(
     filters: Filters, advisor_id: int | None, questionnaire: Questionnaire
 ) -> ImpactFigures:
-    """The impact figures for one set of filters: seven queries at most, whatever the data."""
+    """The impact figures for one set of filters: six queries at most, whatever the data."""
     return ImpactFigures(
         funnel=funnel(filters, questionnaire),
         referrals=referral_figures(filters, advisor_id, questionnaire),

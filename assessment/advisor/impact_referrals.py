@@ -2,7 +2,8 @@
 
 One query reads each filtered referral's partner, state, firm and the days to its first answer
 (computed in the database): one short row per referral, about a millisecond per thousand. The
-counts, the firms behind them and the medians are gathered from those rows; a second query reads
+counts, the firms behind them and the days to the first answer are gathered per partner from
+those rows, then merged for each topic and for all referrals; a second query reads
 the partners' names and topics from the latest referral to each (the data pinned when it was
 sent, so a partner since changed or gone from the directory keeps its name).
 
@@ -14,7 +15,7 @@ filters select the shared checks they belong to.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +87,18 @@ class _Gathered:
         counted[0] += 1
         counted[1].add(firm)
 
+    def merge(self, other: _Gathered) -> None:
+        """Add another group's referrals to these."""
+        self.count += other.count
+        self.firms |= other.firms
+        self.answered += other.answered
+        self.answered_firms |= other.answered_firms
+        self.days.extend(other.days)
+        for state, (count, firms) in other.states.items():
+            counted = self.states.setdefault(state, [0, set()])
+            counted[0] += count
+            counted[1] |= firms
+
     def group(self, label: str) -> ReferralGroup:
         """The group's figures."""
         return ReferralGroup(
@@ -134,12 +147,13 @@ def referral_figures(
         )
     ).all()
     partners: dict[str, _Gathered] = {}
-    total = _Gathered()
     for partner_id, state, firm, days in rows:
         partners.setdefault(partner_id, _Gathered()).add(state, firm, days)
-        total.add(state, firm, days)
+    total = _merged(partners.values())
     pinned = _pinned_partners(partners)
-    topics = _by_topic(rows, {key: _topics(questionnaire, key, pinned[key]) for key in partners})
+    topics = _by_topic(
+        partners, {key: _topics(questionnaire, key, pinned[key]) for key in partners}
+    )
     return ReferralFigures(
         partners=_ordered(
             gathered.group(str(pinned[key].get("name") or key))
@@ -177,13 +191,21 @@ def _topics(questionnaire: Questionnaire, partner_id: str, pinned: dict[str, Any
     return [""]  # unknown: counted under "topic not known"
 
 
-def _by_topic(rows: Sequence[Any], topics: dict[str, list[str]]) -> dict[str, _Gathered]:
-    """The referrals gathered under each topic of their partner."""
-    found: dict[str, _Gathered] = {}
-    for partner_id, state, firm, days in rows:
-        for topic in topics[partner_id]:
-            found.setdefault(topic, _Gathered()).add(state, firm, days)
+def _merged(groups: Iterable[_Gathered]) -> _Gathered:
+    """The referrals of several groups as one."""
+    found = _Gathered()
+    for group in groups:
+        found.merge(group)
     return found
+
+
+def _by_topic(partners: dict[str, _Gathered], topics: dict[str, list[str]]) -> dict[str, _Gathered]:
+    """The referrals gathered under each topic of their partner: its partners' groups merged."""
+    found: dict[str, list[_Gathered]] = {}
+    for partner_id, gathered in partners.items():
+        for topic in topics[partner_id]:  # a topic listed twice counts it twice
+            found.setdefault(topic, []).append(gathered)
+    return {topic: _merged(groups) for topic, groups in found.items()}
 
 
 def _topic_label(questionnaire: Questionnaire, topic: str) -> str:

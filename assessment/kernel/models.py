@@ -85,6 +85,20 @@ class Assessment(db.Model):
         # a firm's checks, and the checks of the same company name and region
         Index("ix_assessments_firm", "firm_id", "status", "submitted_at"),
         Index("ix_assessments_company_region", "company_key", "region"),
+        # the statistics: the shared checks firm by firm, with every column the figures filter
+        # on, so that counting firms and finding repeat checks reads the index alone
+        Index(
+            "ix_assessments_shared_firm",
+            "consent_advisors",
+            "status",
+            "firm_id",
+            "submitted_at",
+            "sector",
+            "size",
+            "region",
+            "questionnaire_version_id",
+            "overall_score",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -280,6 +294,8 @@ class DimensionScore(db.Model):
     __table_args__ = (
         CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
         Index("ix_dimension_scores_dimension_score", "dimension_id", "score"),
+        # the statistics: a check's scores read from the index alone (the key holds no score)
+        Index("ix_dimension_scores_assessment_score", "assessment_id", "dimension_id", "score"),
     )
 
     #: The submitted assessment.
