@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -150,8 +151,8 @@ def _text(value: str | None) -> str | None:
 
 
 def rounded(score: float | None) -> float | None:
-    """A score rounded half up to one decimal, as a number."""
-    return None if score is None else int(score * 10 + 0.5) / 10
+    """A score rounded half up to one decimal, as a number (-11.96 to -12.0, not -11.9)."""
+    return None if score is None else math.floor(score * 10 + 0.5) / 10
 
 
 def _utc(moment: datetime | None) -> datetime | None:
