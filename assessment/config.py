@@ -92,6 +92,9 @@ def config_from_env(
         #: Owners who agreed to be contacted get one invitation to repeat a check this many
         #: months after submitting it (`flask mail invite`).
         "REPEAT_INVITATION_MONTHS": _number(environ, "REPEAT_INVITATION_MONTHS", 12),
+        #: Processes that render PDFs for all web workers of a gunicorn server together, started
+        #: with it (each takes about one core while it renders, and one document at a time).
+        "PDF_RENDERERS": _number(environ, "PDF_RENDERERS", 1),
         #: A team check's link works for this many days (a new link starts anew).
         "TEAM_LINK_DAYS": _number(environ, "TEAM_LINK_DAYS", 14),
         #: Invitations to a team check one check may have sent per hour.

@@ -37,6 +37,6 @@ def peak_rss(pid: int) -> int:
 
 
 def worker_memory(server: Gunicorn) -> Result:
-    """The resident memory of the largest worker (not counting the PDF renderers they start)."""
+    """The resident memory of the largest worker (not counting the PDF renderers)."""
     workers = server.worker_pids()
     return measured("memory per worker after the suite", [rss(pid) / MIB for pid in workers])

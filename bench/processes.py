@@ -1,8 +1,9 @@
 """The server's processes as the kernel counts them: CPU time and proportional memory (PSS).
 
-The server is gunicorn's master and everything it started: the workers and the PDF renderers
-they start. CPU time comes from /proc/<pid>/stat (user and system time, in clock ticks), memory
-from /proc/<pid>/smaps_rollup (Pss: each page shared by n processes counts 1/n in each).
+The server is gunicorn's master and everything below it: the workers, and the PDF renderers
+with the process that supervises them. CPU time comes from /proc/<pid>/stat (user and system
+time, in clock ticks), memory from /proc/<pid>/smaps_rollup (Pss: each page shared by n
+processes counts 1/n in each).
 """
 
 from __future__ import annotations

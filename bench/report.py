@@ -65,7 +65,8 @@ def report_figures(
     results.append(Result("report page with charts drawn fresh, server CPU", spent, len(drawn)))
 
     pdf = f"/a/{token}/report.pdf"
-    results.append(Result("PDF, first after start", owner.timed(pdf), 1))  # starts a renderer
+    # the server's first PDF: its renderers were started with it, the workers render none
+    results.append(Result("PDF, first after start", owner.timed(pdf), 1))
 
     def fresh_pdf() -> float:
         """The PDF with nothing cached."""

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
+from assessment.report.renderer import SUPERVISOR_NAME
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 #: How long gunicorn may take to start and answer: generous, for a machine busy with other work.
@@ -188,14 +190,18 @@ class Gunicorn:
         raise RuntimeError(f"GET {path} did not answer 200 within {seconds} s")
 
     def worker_pids(self) -> list[int]:
-        """The running workers: the master's child processes."""
+        """The running workers: the master's child processes but the PDF renderers'."""
         found = []
         for status in Path("/proc").glob("[0-9]*/status"):
             try:
                 fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
             except (OSError, ValueError):
                 continue  # the process ended meanwhile
-            if int(fields.get("PPid", "0")) == self.pid and "Z" not in fields.get("State", ""):
+            if (
+                int(fields.get("PPid", "0")) == self.pid
+                and "Z" not in fields.get("State", "")
+                and fields.get("Name", "").strip() != SUPERVISOR_NAME
+            ):
                 found.append(int(status.parent.name))
         return found
 

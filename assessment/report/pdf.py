@@ -1,9 +1,10 @@
 """The report as a PDF: the same content and templates as the page, rendered by WeasyPrint.
 
 Rendering runs in a separate, low-priority process, so that a PDF never holds the web worker's
-interpreter and pages stay fast while PDFs render. The PDF of an unchanged report is served from
-a cache keyed by the hash of its HTML. WeasyPrint may fetch nothing but data: URLs and the
-report's own stylesheet.
+interpreter and pages stay fast while PDFs render: under gunicorn in the renderers the server
+shares among its workers (``renderer``), elsewhere in one process per web worker, started on
+first use. The PDF of an unchanged report is served from a cache keyed by the hash of its HTML.
+WeasyPrint may fetch nothing but data: URLs and the report's own stylesheet.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from flask import current_app, render_template
 
 from ..kernel.models import Assessment
 from .content import Report
+from .renderer import render_shared, shared_address
 
 RENDER_TIMEOUT = 120
 _GERMAN_LETTERS = str.maketrans(
@@ -30,6 +32,17 @@ _GERMAN_LETTERS = str.maketrans(
 )
 _pool: ProcessPoolExecutor | None = None
 _pool_pid: int | None = None
+#: What warm_up renders: the report's fonts in every style it uses, and an SVG chart with text.
+_WARM_UP_HTML = (
+    '<!doctype html><html lang="de"><head><link rel="stylesheet" href="{stylesheet}"></head>'
+    "<body><h1>Digital-Check</h1><p>Äpfel <strong>fett</strong> <em>kursiv</em> "
+    '<a href="https://example.org">Link</a></p><figure class="chart"><img src="{chart}" alt="">'
+    "</figure></body></html>"
+)
+_WARM_UP_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40"><rect width="50" height="20"'
+    ' fill="#0b3d6b"/><text x="4" y="34" font-family="DejaVu Sans">Text</text></svg>'
+)
 
 
 def render_report_pdf(
@@ -47,6 +60,9 @@ def render_report_pdf(
     )
     if current_app.config.get("PDF_IN_PROCESS"):
         return html_to_pdf(html, str(static))
+    address = shared_address()
+    if address is not None:
+        return render_shared(address, html, str(static), RENDER_TIMEOUT)
     return _renderer().submit(html_to_pdf, html, str(static)).result(timeout=RENDER_TIMEOUT)
 
 
@@ -62,6 +78,14 @@ def _centre_logo() -> str | None:
         return None
     mimetype = "image/png" if name.lower().endswith(".png") else "image/svg+xml"
     return _data_uri((catalogue.folder / name).read_bytes(), mimetype)
+
+
+def warm_up(static_folder: str) -> None:
+    """Render a small document like the report, so that the first real one finds WeasyPrint's
+    code, the stylesheet's fonts and its SVG drawing loaded."""
+    stylesheet = (Path(static_folder) / "css" / "report-pdf.css").resolve().as_uri()
+    chart = _data_uri(_WARM_UP_SVG.encode())
+    html_to_pdf(_WARM_UP_HTML.format(stylesheet=stylesheet, chart=chart), static_folder)
 
 
 def _renderer() -> ProcessPoolExecutor:
