@@ -55,7 +55,7 @@ SPECS = (
     Spec("advisor statistics with the impact figures", 200, "ms", "p95"),
     Spec("CSV export of every shared assessment", 10_000, "ms", "max"),
     Spec("CSV export, worker memory growth (peak)", 50, "MiB", "max"),
-    Spec("memory per worker after the suite", 150, "MiB", "max"),
+    Spec("memory (PSS) per worker after the suite", 150, "MiB", "max"),
     Spec("memory (PSS) of all server processes", 250, "MiB", "single"),
     Spec("scoring one assessment in the core", 1, "ms", "p95"),
 )

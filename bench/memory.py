@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 from .figures import Result, measured
+from .processes import pss_mib
 from .serving import Gunicorn
 
 MIB = 1024 * 1024
@@ -37,6 +38,10 @@ def peak_rss(pid: int) -> int:
 
 
 def worker_memory(server: Gunicorn) -> Result:
-    """The resident memory of the largest worker (not counting the PDF renderers)."""
+    """The proportional memory (PSS) of the largest worker, not counting the PDF renderers.
+
+    The workers share the application the master loaded before forking them; resident memory
+    (RSS) would count those shared pages in full in each of them.
+    """
     workers = server.worker_pids()
-    return measured("memory per worker after the suite", [rss(pid) / MIB for pid in workers])
+    return measured("memory (PSS) per worker after the suite", [pss_mib(pid) for pid in workers])

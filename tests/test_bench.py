@@ -31,7 +31,7 @@ FIGURES = {
     "advisor statistics with the impact figures": "ms",
     "CSV export of every shared assessment": "ms",
     "CSV export, worker memory growth (peak)": "MiB",
-    "memory per worker after the suite": "MiB",
+    "memory (PSS) per worker after the suite": "MiB",
     "memory (PSS) of all server processes": "MiB",
     "scoring one assessment in the core": "ms",
 }
@@ -40,7 +40,7 @@ FEW_SAMPLES = {
     "start-up to first response": 1,
     "CSV export of every shared assessment": 1,
     "CSV export, worker memory growth (peak)": 1,
-    "memory per worker after the suite": 2,
+    "memory (PSS) per worker after the suite": 2,
     "PDF, first after start": 1,
     "memory (PSS) of all server processes": 1,
 }
