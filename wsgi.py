@@ -8,13 +8,19 @@ from flask_babel import force_locale, format_date, format_decimal, get_translati
 
 from assessment import create_app
 
+#: The templates of the pages every owner sees (the layout, the landing page, the questionnaire,
+#: the report, the error pages). The advisors', partners' and e-mail templates are compiled
+#: where they are first used: compiling all of them would delay every start by half a second.
+SHARED_TEMPLATES = ("base.html", "index.html", "macros.html", "survey/", "report/", "errors/")
+
 
 def load_shared(app: Flask) -> None:
-    """Compile every template and load each language's translations and locale data now, once:
-    under gunicorn (which loads this module before it forks its workers) the workers then share
-    them instead of each loading a copy of its own on first use."""
+    """Compile the owners' templates and load each language's translations and locale data now,
+    once: under gunicorn (which loads this module before it forks its workers) the workers then
+    share them instead of each loading a copy of its own on first use."""
     for name in app.jinja_env.list_templates():
-        app.jinja_env.get_template(name)
+        if name.startswith(SHARED_TEMPLATES):
+            app.jinja_env.get_template(name)
     with app.test_request_context():
         for language in app.config["LANGUAGES"]:
             with force_locale(language):
