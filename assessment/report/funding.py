@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..i18n import localize, spoken_list
@@ -118,15 +119,19 @@ def build_funding(
     return FundingSection(rows, max(0, len(matches) - MAX_PROGRAMMES), by_step)
 
 
+#: The kinds of programme in words, translated when one is shown.
+FUNDING_KINDS = {
+    "grant": _l("Grant"),
+    "loan": _l("Loan"),
+    "voucher": _l("Voucher"),
+    "advice": _l("Subsidised advice"),
+    "tax": _l("Tax relief"),
+}
+
+
 def funding_kind_name(kind: str) -> str:
     """A kind of programme in words."""
-    return {
-        "grant": _("Grant"),
-        "loan": _("Loan"),
-        "voucher": _("Voucher"),
-        "advice": _("Subsidised advice"),
-        "tax": _("Tax relief"),
-    }[kind]
+    return str(FUNDING_KINDS[kind])
 
 
 def funding_conditions(unknowns: Iterable[Unknown], questionnaire: Questionnaire) -> str:

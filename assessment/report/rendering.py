@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, render_template, request
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ..i18n import current_language, local_today, localize
@@ -200,42 +201,49 @@ def one_decimal(value: float) -> str:
     return format_decimal(round(value, 1), format="0.0")
 
 
+#: Words for the questionnaire's codes, translated when one is shown (a page shows dozens).
+EFFORTS = {"low": _l("low"), "medium": _l("medium"), "high": _l("high")}
+PLAN_HEADINGS = {
+    "days": _l("In the next days"),
+    "weeks": _l("In the next weeks"),
+    "months": _l("In the next months"),
+    "year": _l("Within a year"),
+}
+TIME_FRAMES = {
+    "days": _l("a few days"),
+    "weeks": _l("a few weeks"),
+    "months": _l("a few months"),
+    "year": _l("about a year"),
+}
+PARTNER_KINDS = {
+    "public": _l("Public institution"),
+    "chamber": _l("Chamber"),
+    "research": _l("Research"),
+    "funding": _l("Funding"),
+    "provider": _l("Service provider"),
+    "startup": _l("Start-up"),
+    "network": _l("Network"),
+}
+
+
 def effort_name(effort: str) -> str:
     """An effort in words."""
-    return {"low": _("low"), "medium": _("medium"), "high": _("high")}[effort]
+    return str(EFFORTS[effort])
 
 
 def plan_heading(time_frame: str) -> str:
     """The heading of the action plan's steps of one time frame."""
-    return {
-        "days": _("In the next days"),
-        "weeks": _("In the next weeks"),
-        "months": _("In the next months"),
-        "year": _("Within a year"),
-    }[time_frame]
+    return str(PLAN_HEADINGS[time_frame])
 
 
 def time_frame_name(time_frame: str) -> str:
     """A recommendation's time frame in words."""
-    return {
-        "days": _("a few days"),
-        "weeks": _("a few weeks"),
-        "months": _("a few months"),
-        "year": _("about a year"),
-    }[time_frame]
+    return str(TIME_FRAMES[time_frame])
 
 
 def partner_kind_name(kind: str) -> str:
     """A kind of partner in words."""
-    return {
-        "public": _("Public institution"),
-        "chamber": _("Chamber"),
-        "research": _("Research"),
-        "funding": _("Funding"),
-        "provider": _("Service provider"),
-        "startup": _("Start-up"),
-        "network": _("Network"),
-    }[kind]
+    return str(PARTNER_KINDS[kind])
 
 
 def _centre_files(app: Flask) -> list[Path]:
