@@ -16,11 +16,28 @@ from .models import QuestionnaireVersion
 
 _CACHE_SIZE = 32
 _loaded: dict[str, Questionnaire] = {}
+_snapshots: dict[int, tuple[Questionnaire, dict[str, Any], str]] = {}
 
 
 def snapshot(questionnaire: Questionnaire) -> tuple[dict[str, Any], str]:
     """The questionnaire and its partner and funding directories as JSON data, and the SHA-256
-    of that data (a questionnaire without funding keeps the hash it had before funding)."""
+    of that data (a questionnaire without funding keeps the hash it had before funding).
+
+    Worked out once per questionnaire object (they are immutable), as every check started pins
+    one; callers share the data and must not change it.
+    """
+    found = _snapshots.get(id(questionnaire))
+    if found is not None and found[0] is questionnaire:
+        return found[1], found[2]
+    data, content_hash = _snapshot(questionnaire)
+    if len(_snapshots) >= _CACHE_SIZE:
+        _snapshots.clear()
+    # The questionnaire is kept with its snapshot, so that its id is not reused meanwhile.
+    _snapshots[id(questionnaire)] = (questionnaire, data, content_hash)
+    return data, content_hash
+
+
+def _snapshot(questionnaire: Questionnaire) -> tuple[dict[str, Any], str]:
     directory, funding = questionnaire.directory, questionnaire.funding_directory
     data = {
         "questionnaire": questionnaire.model_dump(mode="json", by_alias=True, exclude_unset=True),
