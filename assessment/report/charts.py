@@ -8,16 +8,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import Any, ClassVar
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Polygon, Rectangle
 from matplotlib.text import Text
+from matplotlib.textpath import text_to_path
 from matplotlib.transforms import Bbox, Transform
 
 from ..kernel.chart_layers import DPI
@@ -25,12 +27,18 @@ from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
-CHART_VERSION = 7
+CHART_VERSION = 8
 PEER = "#303030"
 EARLIER = "#5f5f5f"  # the earlier check: mid grey, dotted, hollow diamonds
 #: The narrow variants' width: on a phone they are shown at about this size, so that 9 pt text
 #: stays at least 11 CSS pixels high.
 NARROW_WIDTH = 3.9
+#: The wide variants' width, in inches.
+WIDE_WIDTH = 6.6
+#: The charts' text size in points (kernel/charts.py's style).
+FONT_SIZE = 9
+#: Room kept free on either side of a legend, in points (matplotlib's borderaxespad).
+LEGEND_MARGIN = 0.5 * FONT_SIZE
 BANDS = ("#f3f3f3", "#e2e2e2", "#cfcfcf", "#bdbdbd", "#ababab", "#9a9a9a")
 
 
@@ -62,9 +70,25 @@ class ChartSpec:
         return any(value is not None for value in self.earlier)
 
     @property
+    def legend_labels(self) -> tuple[str, ...]:
+        """The legend's entries: the company, the peers, the earlier check, as shown."""
+        shown = ((self.company_label, True), (self.peer_label, self.has_peers))
+        shown += ((self.earlier_label, self.has_earlier),)
+        return tuple(label for label, is_shown in shown if is_shown)
+
+    @cached_property
+    def legend_lines(self) -> int:
+        """The lines of the legend below a wide chart: two entries side by side where they fit
+        the chart's width, else one entry per line."""
+        labels = self.legend_labels
+        if len(labels) <= 2 and _side_by_side(labels) <= WIDE_WIDTH * DPI - 2 * LEGEND_MARGIN:
+            return 1
+        return len(labels)
+
+    @property
     def legend_space(self) -> float:
-        """Inches added below the chart for a legend of three lines."""
-        return 0.3 if self.has_peers and self.has_earlier else 0.0
+        """Inches added below the chart for the legend's lines after the first."""
+        return 0.15 * (self.legend_lines - 1)
 
     @property
     def has_peers(self) -> bool:
@@ -80,7 +104,8 @@ class ChartSpec:
     def frame_key(self) -> str:
         """The hash of what the frame shows: the topics and levels, and room for the legend."""
         shared = (self.kind, self.labels, self.level_starts, self.level_labels)
-        return spec_key(CHART_VERSION, _Frame(*shared, self.has_peers, self.has_earlier))
+        flags = (self.has_peers, self.has_earlier, self.legend_lines)
+        return spec_key(CHART_VERSION, _Frame(*shared, *flags))
 
     def frame(self) -> tuple[Figure, Axes]:
         """What every firm's chart of these topics shares: axes, rings or bands, names."""
@@ -110,13 +135,14 @@ class _Frame:
     level_labels: tuple[str, ...]
     has_peers: bool
     has_earlier: bool
+    legend_lines: int
 
 
 def _radar_frame(spec: ChartSpec) -> tuple[Figure, Axes]:
     """A radar's rings and topics on plain axes (polar axes cost twice the time)."""
     count = len(spec.labels)
     extra = spec.legend_space + (0.35 if spec.narrow and spec.has_peers else 0.0)
-    width, plot = (NARROW_WIDTH, 3.3) if spec.narrow else (6.6, 5.28)
+    width, plot = (NARROW_WIDTH, 3.3) if spec.narrow else (WIDE_WIDTH, 5.28)
     height = plot + 0.72 + extra
     figure = Figure(figsize=(width, height), dpi=DPI)
     axes = figure.add_axes((0.0, (0.6 + extra) / height, 1.0, plot / height))
@@ -204,6 +230,21 @@ def _radar_marks(spec: ChartSpec, figure: Figure, data: Transform) -> None:
     _legend(figure, spec, lines)
 
 
+def _side_by_side(labels: tuple[str, ...]) -> float:
+    """The width in points of a legend with these entries side by side (matplotlib's legend
+    lays out each entry as a handle, a gap and the label, with a gap between the entries)."""
+    entries = sum(_text_width(label) for label in labels)
+    handles = len(labels) * (2.0 + 0.8) * FONT_SIZE  # handlelength and handletextpad
+    return entries + handles + (len(labels) - 1) * 2.0 * FONT_SIZE + 2 * 0.4 * FONT_SIZE
+
+
+@lru_cache(maxsize=1024)
+def _text_width(text: str) -> float:
+    """The width in points of a line of text in the charts' font."""
+    font = FontProperties(family="DejaVu Sans", size=FONT_SIZE)
+    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0]
+
+
 def _rings(spec: ChartSpec) -> tuple[float, ...]:
     """The radii of the radar's rings: where each level above the first starts, and 100."""
     return (*spec.level_starts[1:], 100)
@@ -226,7 +267,7 @@ def _legend(figure: Figure, spec: ChartSpec, handles: list[Artist]) -> None:
         handles,
         labels,
         loc="lower center",
-        ncols=2 if len(labels) <= 2 and not spec.narrow else 1,
+        ncols=len(labels) if spec.legend_lines == 1 and not spec.narrow else 1,
         frameon=False,
     )
 
@@ -296,10 +337,10 @@ def _bars_frame(spec: ChartSpec) -> tuple[Figure, Axes]:
     else:
         extra, bottom = spec.legend_space, 0.95
     height = pitch * count + 1.4 + extra
-    figure = Figure(figsize=(NARROW_WIDTH if spec.narrow else 6.6, height), dpi=DPI)
+    figure = Figure(figsize=(NARROW_WIDTH if spec.narrow else WIDE_WIDTH, height), dpi=DPI)
     figure.subplots_adjust(
         left=0.44 if spec.narrow else 0.36,
-        right=0.94 if spec.narrow else 0.96,
+        right=0.92 if spec.narrow else 0.94,  # room for a value of 100 beside its bar
         top=1 - (0.15 if spec.narrow else 0.35) / height,
         bottom=(bottom + extra) / height,
     )
@@ -463,7 +504,7 @@ class SpreadSpec:
         # the legend's entries one under the other, each as many lines as it needs
         legend = 0.16 * sum(name.count("\n") + 1 for name in names) - 0.02
         height = pitch * len(ticks) + 1.3 + legend
-        figure = Figure(figsize=(NARROW_WIDTH if self.narrow else 6.6, height))
+        figure = Figure(figsize=(NARROW_WIDTH if self.narrow else WIDE_WIDTH, height))
         figure.subplots_adjust(
             left=0.44 if self.narrow else 0.36,
             right=0.94 if self.narrow else 0.96,

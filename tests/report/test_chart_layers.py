@@ -8,6 +8,8 @@ from collections import Counter
 
 import matplotlib
 import pytest
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 
 from assessment.kernel import chart_layers
 from assessment.kernel.charts import STYLE, draw, figure_svg
@@ -100,3 +102,54 @@ def test_another_language_or_other_topics_draw_a_frame_of_their_own() -> None:
     assert "Strategy" in texts(draw(english))
     draw(spec("bars", (30.0, 45.5, 0.0, 100.0), peers=(None,) * 4))  # no room for peer bars
     assert len(chart_layers._frames.found) == 3
+
+
+def text_extents(svg: bytes) -> list[tuple[str, float, float]]:
+    """Each text's content with where it starts and ends, in points from the chart's left edge
+    (the text's own width measured in the charts' font, bold where it is bold)."""
+    root = ET.fromstring(svg)
+    found = []
+    for element in root.iter(f"{SVG}text"):
+        style = element.get("style", "")
+        anchor = re.search(r"text-anchor: (\w+)", style)
+        x = element.get("x")
+        if x is None:  # placed by a transform: translate(x y)
+            x = re.search(r"translate\(([-\d.]+)", element.get("transform", "")).group(1)
+        font = FontProperties(
+            family="DejaVu Sans", size=9, weight="bold" if "bold" in style else "normal"
+        )
+        width = text_to_path.get_text_width_height_descent(element.text or "", font, ismath=False)[
+            0
+        ]
+        start = float(x) - {"middle": width / 2, "end": width}.get(
+            anchor.group(1) if anchor else "start", 0
+        )
+        found.append((element.text or "", start, start + width))
+    return found
+
+
+@pytest.mark.parametrize("kind", ("radar", "bars"))
+def test_a_long_legend_takes_a_line_per_entry_and_stays_inside_the_chart(kind: str) -> None:
+    short = spec(
+        kind, (30.0, 45.5, 0.0, 100.0), peer_label="Median aller Unternehmen (14 Unternehmen)"
+    )
+    long = spec(kind, (30.0, 45.5, 0.0, 100.0))  # the same sector and size: a long label
+    assert (short.legend_lines, long.legend_lines) == (1, 2)
+    width = float(ET.fromstring(draw(long)).get("width").removesuffix("pt"))
+    legend = [extent for extent in text_extents(draw(long)) if extent[0] in long.legend_labels]
+    assert len(legend) == 2
+    for text, start, end in legend:
+        assert start >= 0 and end <= width, f"{text!r} runs out of the chart"
+    heights = [
+        float(ET.fromstring(draw(c)).get("height").removesuffix("pt")) for c in (short, long)
+    ]
+    assert heights[1] == pytest.approx(heights[0] + 0.15 * 72), "one more line of legend"
+
+
+@pytest.mark.parametrize("kind", ("bars", "bars-narrow"))
+def test_a_full_score_is_written_inside_the_chart(kind: str) -> None:
+    svg = draw(spec(kind, (100.0, 100.0, 100.0, 100.0)))
+    width = float(ET.fromstring(svg).get("width").removesuffix("pt"))
+    values = [(start, end) for text, start, end in text_extents(svg) if text == "100"]
+    assert len(values) == 4 + 1, "four values and the scale's last tick"
+    assert all(end <= width for _start, end in values)
