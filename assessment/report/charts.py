@@ -27,7 +27,7 @@ from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
-CHART_VERSION = 8
+CHART_VERSION = 9
 PEER = "#303030"
 EARLIER = "#5f5f5f"  # the earlier check: mid grey, dotted, hollow diamonds
 #: The narrow variants' width: on a phone they are shown at about this size, so that 9 pt text
@@ -153,12 +153,24 @@ def _radar_frame(spec: ChartSpec) -> tuple[Figure, Axes]:
     axes.set_ylim(-1.3 - (0.35 if spec.narrow else 0.0), 1.25 + (0.35 if spec.narrow else 0.0))
     for ring in _rings(spec):
         axes.add_patch(Circle((0, 0), ring / 100, fill=False, edgecolor="#888", linewidth=0.6))
+    per_unit = width * DPI / (2 * reach)  # points per unit of the axes (the width decides)
     for angle, label in zip(_angles(count), spec.labels, strict=True):
         x, y = _at(112, angle)
         align = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
-        words = wrap_label(label, 13 if spec.narrow else 18)
+        room = (reach - abs(x)) * per_unit - LEGEND_MARGIN if align != "center" else math.inf
+        words = _fitted_label(label, 13 if spec.narrow else 18, room)
         axes.text(x, y, words, ha=align, va="center", clip_on=False)
     return figure, axes
+
+
+def _fitted_label(label: str, characters: int, room: float) -> str:
+    """A topic's name in lines of at most ``characters``, fewer where its lines would be wider
+    than ``room`` points (a topic at the side of a radar has less room than one at the top)."""
+    for width in range(characters, 5, -1):
+        words = wrap_label(label, width)
+        if max(_text_width(line) for line in words.split("\n")) <= room:
+            return words
+    return words  # a word too long for the room: as narrow as it gets
 
 
 def _radar_marks(spec: ChartSpec, figure: Figure, data: Transform) -> None:

@@ -153,3 +153,15 @@ def test_a_full_score_is_written_inside_the_chart(kind: str) -> None:
     values = [(start, end) for text, start, end in text_extents(svg) if text == "100"]
     assert len(values) == 4 + 1, "four values and the scale's last tick"
     assert all(end <= width for _start, end in values)
+
+
+def test_a_topic_at_the_side_of_the_radar_is_wrapped_to_the_room_there() -> None:
+    """With four topics the last one sits at the radar's left edge: its name takes more lines
+    rather than run out of the chart; names at the top and bottom keep their lines."""
+    svg = draw(spec("radar", (30.0, 45.5, 0.0, 100.0)))
+    width = float(ET.fromstring(svg).get("width").removesuffix("pt"))
+    for text, start, end in text_extents(svg):
+        assert start >= 0 and end <= width, f"{text!r} runs out of the chart"
+    lines = [text for text, _start, _end in text_extents(svg)]
+    assert "Strategie und" in lines and "Führung" in lines, "at the top: lines of 18 characters"
+    assert "Daten und" in lines and "Analytik" in lines, "at the side: shorter lines"
