@@ -27,7 +27,7 @@ from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
-CHART_VERSION = 9
+CHART_VERSION = 10
 PEER = "#303030"
 EARLIER = "#5f5f5f"  # the earlier check: mid grey, dotted, hollow diamonds
 #: The narrow variants' width: on a phone they are shown at about this size, so that 9 pt text
@@ -159,7 +159,10 @@ def _radar_frame(spec: ChartSpec) -> tuple[Figure, Axes]:
         align = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
         room = (reach - abs(x)) * per_unit - LEGEND_MARGIN if align != "center" else math.inf
         words = _fitted_label(label, 13 if spec.narrow else 18, room)
-        axes.text(x, y, words, ha=align, va="center", clip_on=False)
+        if align == "center" and y > 0:  # above the rings' numbers, which run up this spoke
+            axes.text(x, 1.09, words, ha=align, va="bottom", clip_on=False)
+        else:
+            axes.text(x, y, words, ha=align, va="center", clip_on=False)
     return figure, axes
 
 
