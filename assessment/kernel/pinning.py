@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..questionnaire import PartnerDirectory, Questionnaire
 from ..questionnaire.funding import FundingDirectory
+from .kept import KeptPerObject
 from .models import QuestionnaireVersion
 
 _CACHE_SIZE = 32
 _loaded: dict[str, Questionnaire] = {}
-_snapshots: dict[int, tuple[Questionnaire, dict[str, Any], str]] = {}
+_snapshots: KeptPerObject[tuple[dict[str, Any], str]] = KeptPerObject(_CACHE_SIZE)
 
 
 def snapshot(questionnaire: Questionnaire) -> tuple[dict[str, Any], str]:
@@ -26,15 +27,7 @@ def snapshot(questionnaire: Questionnaire) -> tuple[dict[str, Any], str]:
     Worked out once per questionnaire object (they are immutable), as every check started pins
     one; callers share the data and must not change it.
     """
-    found = _snapshots.get(id(questionnaire))
-    if found is not None and found[0] is questionnaire:
-        return found[1], found[2]
-    data, content_hash = _snapshot(questionnaire)
-    if len(_snapshots) >= _CACHE_SIZE:
-        _snapshots.clear()
-    # The questionnaire is kept with its snapshot, so that its id is not reused meanwhile.
-    _snapshots[id(questionnaire)] = (questionnaire, data, content_hash)
-    return data, content_hash
+    return _snapshots.get((questionnaire,), lambda: _snapshot(questionnaire))
 
 
 def _snapshot(questionnaire: Questionnaire) -> tuple[dict[str, Any], str]:

@@ -72,8 +72,11 @@ class ChartSpec:
     @property
     def legend_labels(self) -> tuple[str, ...]:
         """The legend's entries: the company, the peers, the earlier check, as shown."""
-        shown = ((self.company_label, True), (self.peer_label, self.has_peers))
-        shown += ((self.earlier_label, self.has_earlier),)
+        shown = (
+            (self.company_label, True),
+            (self.peer_label, self.has_peers),
+            (self.earlier_label, self.has_earlier),
+        )
         return tuple(label for label, is_shown in shown if is_shown)
 
     @cached_property

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..kernel.kept import KeptPerObject
 from ..kernel.models import CONSENTS
 from ..questionnaire import AnswerError, QuestionBase, Questionnaire
 from ..questionnaire.cleantext import has_invisible
@@ -75,9 +76,9 @@ PROFILE_FIELDS = (
 )
 
 
-#: How many form classes a process keeps (pages x the sets of questions their conditions show).
-FORM_CACHE_SIZE = 512
-_forms: dict[tuple[bool, tuple[int, ...]], tuple[tuple[QuestionBase, ...], type[FlaskForm]]] = {}
+#: The form classes a process keeps: up to 512 (pages x the sets of questions their
+#: conditions show).
+_forms: KeptPerObject[type[FlaskForm]] = KeptPerObject(512)
 
 
 def build_step_form(page: list[PageQuestion], *, profile: bool) -> type[FlaskForm]:
@@ -88,16 +89,7 @@ def build_step_form(page: list[PageQuestion], *, profile: bool) -> type[FlaskFor
     a class once made; each request makes an instance of its own.
     """
     questions = tuple(shown.question for shown in page)
-    key = (profile, tuple(id(question) for question in questions))
-    found = _forms.get(key)
-    # The questions are kept with the class, so that their ids are not reused while it is.
-    if found is not None and all(a is b for a, b in zip(found[0], questions, strict=True)):
-        return found[1]
-    form_class = _step_form(questions, profile=profile)
-    if len(_forms) >= FORM_CACHE_SIZE:
-        _forms.clear()
-    _forms[key] = (questions, form_class)
-    return form_class
+    return _forms.get(questions, lambda: _step_form(questions, profile=profile), profile)
 
 
 def _step_form(questions: tuple[QuestionBase, ...], *, profile: bool) -> type[FlaskForm]:

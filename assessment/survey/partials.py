@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from flask import current_app
 from markupsafe import Markup, escape
 
 from ..i18n import current_language
-from ..questionnaire import QuestionBase, Questionnaire
+from ..kernel.kept import KeptPerObject
+from ..questionnaire import Questionnaire
 from ..questionnaire.pages import PageQuestion
 from .fields import QuestionField, adapter_for
 
@@ -65,8 +67,6 @@ class _MarkingField:
 class _Rendered:
     """A question's markup as text between its slots."""
 
-    #: The question rendered; kept so that its id, the cache's key, is not reused meanwhile.
-    question: QuestionBase
     texts: tuple[str, ...]
     slots: tuple[_Slot, ...]
 
@@ -85,7 +85,7 @@ class _Rendered:
         )
 
 
-_rendered: dict[tuple[int, str, str], _Rendered] = {}
+_rendered: KeptPerObject[_Rendered | None] = KeptPerObject(CACHE_SIZE)
 
 
 def question_markup(
@@ -97,17 +97,11 @@ def question_markup(
     """The markup of one question of a page with the field's values (and errors, if any)."""
     if errors:
         return _render(shown, field, errors, questionnaire)
-    question = shown.question
     condition = json.dumps(shown.condition, sort_keys=True) if shown.condition else ""
-    key = (id(question), current_language(), condition)
-    found = _rendered.get(key)
-    if found is None or found.question is not question:
-        found = _prepare(shown, questionnaire)
-        if found is None:
-            return _render(shown, field, errors, questionnaire)
-        if len(_rendered) >= CACHE_SIZE:
-            _rendered.clear()
-        _rendered[key] = found
+    prepare = partial(_prepare, shown, questionnaire)
+    found = _rendered.get((shown.question,), prepare, current_language(), condition)
+    if found is None:  # its texts hold a marker: rendered in full each time
+        return _render(shown, field, errors, questionnaire)
     return found.fill(field)
 
 
@@ -118,7 +112,7 @@ def _prepare(shown: PageQuestion, questionnaire: Questionnaire) -> _Rendered | N
     texts, numbers = parts[0::2], parts[1::2]
     if numbers != [str(number) for number in range(len(marking.slots))]:
         return None
-    return _Rendered(shown.question, tuple(texts), tuple(marking.slots))
+    return _Rendered(tuple(texts), tuple(marking.slots))
 
 
 def _render(
