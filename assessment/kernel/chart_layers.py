@@ -15,6 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from matplotlib.axes import Axes
@@ -121,6 +122,23 @@ class _Renderer(RendererSVG):
         if metrics is None:
             metrics = _line_heights[key] = _font_height_metrics(prop)
         return metrics
+
+
+def text_extent(text: str, prop: FontProperties) -> tuple[float, float, float]:
+    """A line of text's width, ascent and descent in points as matplotlib lays it out beside
+    other text: at least as high and deep as the font's lines."""
+    renderer = _measuring_renderer()
+    width, height, descent = renderer.get_text_width_height_descent(text, prop, False)
+    _, line_height, line_descent = renderer.get_text_width_height_descent("lp", prop, False)
+    lowest_ascent, lowest_descent, _gap = renderer._get_font_height_metrics(prop)
+    ascent = max(height - descent, lowest_ascent, line_height - line_descent)
+    return width, ascent, max(descent, lowest_descent)
+
+
+@lru_cache(maxsize=1)
+def _measuring_renderer() -> _Renderer:
+    """A renderer that only measures text (its fonts are looked up per thread)."""
+    return _Renderer(1, 1, io.StringIO(), image_dpi=DPI, metadata=_METADATA)
 
 
 def _font_height_metrics(prop: FontProperties) -> tuple[float, float, float]:

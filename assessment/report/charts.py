@@ -14,20 +14,21 @@ from typing import Any, ClassVar
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Polygon, Rectangle
 from matplotlib.text import Text
 from matplotlib.textpath import text_to_path
-from matplotlib.transforms import Bbox, Transform
+from matplotlib.transforms import Bbox, IdentityTransform, Transform
 
-from ..kernel.chart_layers import DPI
+from ..kernel.chart_layers import DPI, text_extent
 from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
-CHART_VERSION = 10
+CHART_VERSION = 11
 PEER = "#303030"
 EARLIER = "#5f5f5f"  # the earlier check: mid grey, dotted, hollow diamonds
 #: The narrow variants' width: on a phone they are shown at about this size, so that 9 pt text
@@ -37,8 +38,16 @@ NARROW_WIDTH = 3.9
 WIDE_WIDTH = 6.6
 #: The charts' text size in points (kernel/charts.py's style).
 FONT_SIZE = 9
-#: Room kept free on either side of a legend, in points (matplotlib's borderaxespad).
+#: The legend's layout in points, as matplotlib's legend has it: the room kept free around it
+#: (borderaxespad) and inside it (borderpad), a handle's length and height, the gaps between a
+#: handle and its name, between entries side by side and between lines.
 LEGEND_MARGIN = 0.5 * FONT_SIZE
+LEGEND_PAD = 0.4 * FONT_SIZE
+HANDLE_LENGTH = 2.0 * FONT_SIZE
+HANDLE_HEIGHT = 0.7 * FONT_SIZE
+HANDLE_PAD = 0.8 * FONT_SIZE
+COLUMN_GAP = 2.0 * FONT_SIZE
+LEGEND_SPACING = 0.5 * FONT_SIZE
 BANDS = ("#f3f3f3", "#e2e2e2", "#cfcfcf", "#bdbdbd", "#ababab", "#9a9a9a")
 
 
@@ -142,7 +151,7 @@ class _Frame:
 
 
 def _radar_frame(spec: ChartSpec) -> tuple[Figure, Axes]:
-    """A radar's rings and topics on plain axes (polar axes cost twice the time)."""
+    """A radar's rings, spokes and topics on plain axes (polar axes cost twice the time)."""
     count = len(spec.labels)
     extra = spec.legend_space + (0.35 if spec.narrow and spec.has_peers else 0.0)
     width, plot = (NARROW_WIDTH, 3.3) if spec.narrow else (WIDE_WIDTH, 5.28)
@@ -156,6 +165,9 @@ def _radar_frame(spec: ChartSpec) -> tuple[Figure, Axes]:
     axes.set_ylim(-1.3 - (0.35 if spec.narrow else 0.0), 1.25 + (0.35 if spec.narrow else 0.0))
     for ring in _rings(spec):
         axes.add_patch(Circle((0, 0), ring / 100, fill=False, edgecolor="#888", linewidth=0.6))
+    for angle in _angles(count):  # one line each, as straight ones are drawn on whole points
+        end = _at(100, angle)
+        axes.add_line(Line2D((0, end[0]), (0, end[1]), color="#888", linewidth=0.6, clip_on=False))
     per_unit = width * DPI / (2 * reach)  # points per unit of the axes (the width decides)
     for angle, label in zip(_angles(count), spec.labels, strict=True):
         x, y = _at(112, angle)
@@ -180,13 +192,8 @@ def _fitted_label(label: str, characters: int, room: float) -> str:
 
 
 def _radar_marks(spec: ChartSpec, figure: Figure, data: Transform) -> None:
-    """The radar's spokes, the polygons of the scores, the rings' numbers and the legend."""
+    """The radar's polygons of the scores, the rings' numbers and the legend."""
     angles = _angles(len(spec.labels))
-    for angle in angles:  # one line each, as straight ones are drawn on whole points
-        end = _at(100, angle)
-        figure.add_artist(
-            Line2D((0, end[0]), (0, end[1]), color="#888", linewidth=0.6, transform=data)
-        )
     lines = [
         _polygon(
             figure,
@@ -249,11 +256,11 @@ def _radar_marks(spec: ChartSpec, figure: Figure, data: Transform) -> None:
 
 
 def _side_by_side(labels: tuple[str, ...]) -> float:
-    """The width in points of a legend with these entries side by side (matplotlib's legend
-    lays out each entry as a handle, a gap and the label, with a gap between the entries)."""
+    """The width in points of a legend with these entries side by side: each entry a handle, a
+    gap and the label, with a gap between the entries."""
     entries = sum(_text_width(label) for label in labels)
-    handles = len(labels) * (2.0 + 0.8) * FONT_SIZE  # handlelength and handletextpad
-    return entries + handles + (len(labels) - 1) * 2.0 * FONT_SIZE + 2 * 0.4 * FONT_SIZE
+    handles = len(labels) * (HANDLE_LENGTH + HANDLE_PAD)
+    return entries + handles + (len(labels) - 1) * COLUMN_GAP + 2 * LEGEND_PAD
 
 
 @lru_cache(maxsize=1024)
@@ -279,15 +286,50 @@ def _at(radius: float, angle: float) -> tuple[float, float]:
 
 def _legend(figure: Figure, spec: ChartSpec, handles: list[Artist]) -> None:
     """The legend below the chart: the company, the peers, the earlier check (and on narrow
-    bars the levels), on two columns for two entries, else one entry per line."""
-    labels = [str(handle.get_label()) for handle in handles]
-    figure.legend(
-        handles,
-        labels,
-        loc="lower center",
-        ncols=len(labels) if spec.legend_lines == 1 and not spec.narrow else 1,
-        frameon=False,
-    )
+    bars the levels), side by side where they fit on one line, else one entry per line.
+
+    Laid out as matplotlib's legend lays out its entries (``loc="lower center"``, no frame), but
+    drawn as plain artists: its boxes cost half of the marks' drawing."""
+    prop = FontProperties(size=FONT_SIZE)
+    extents = [text_extent(str(handle.get_label()), prop) for handle in handles]
+    centre = figure.get_figwidth() * DPI / 2
+    if spec.legend_lines == 1 and not spec.narrow:
+        entries = [HANDLE_LENGTH + HANDLE_PAD + found[0] for found in extents]
+        x = centre - (sum(entries) + COLUMN_GAP * (len(entries) - 1)) / 2
+        y = LEGEND_MARGIN + LEGEND_PAD + max(found[2] for found in extents)
+        for handle, entry in zip(handles, entries, strict=True):
+            _legend_entry(figure, handle, x, y)
+            x += entry + COLUMN_GAP
+        return
+    x = centre - max(HANDLE_LENGTH + HANDLE_PAD + found[0] for found in extents) / 2
+    y = LEGEND_MARGIN + LEGEND_PAD  # the lowest entry's bottom; entries are stacked upwards
+    for handle, (_width, ascent, descent) in reversed(list(zip(handles, extents, strict=True))):
+        _legend_entry(figure, handle, x, y + descent)
+        y += max(HANDLE_HEIGHT, ascent) + descent + LEGEND_SPACING
+
+
+def _legend_entry(figure: Figure, handle: Artist, x: float, baseline: float) -> None:
+    """One entry of the legend: the series' handle and its name, on a baseline (in points)."""
+    if isinstance(handle, Line2D):  # a stretch of the line, its marker in the middle
+        middle = baseline + HANDLE_HEIGHT / 2
+        stretch = Line2D((x, x + HANDLE_LENGTH), (middle, middle))
+        stretch.update_from(handle)
+        stretch.set_marker("")
+        marker = Line2D((x + HANDLE_LENGTH / 2,), (middle,))
+        marker.update_from(handle)
+        marker.set_linestyle("None")
+        parts: list[Artist] = [stretch, marker]
+    else:  # a patch: a swatch of its colours
+        swatch = Rectangle((x, baseline), HANDLE_LENGTH, HANDLE_HEIGHT)
+        swatch.update_from(handle)
+        parts = [swatch]
+    label = Text(x + HANDLE_LENGTH + HANDLE_PAD, baseline, str(handle.get_label()))
+    label.set_verticalalignment("baseline")
+    for part in (*parts, label):
+        part.set_transform(IdentityTransform())
+        part.set_clip_box(None)
+        part.set_zorder(5)
+        figure.add_artist(part)
 
 
 def _polygon(
@@ -414,7 +456,7 @@ def _bars_marks(spec: ChartSpec, figure: Figure, data: Transform, clip: Bbox) ->
             0.36 if spec.has_peers else 0.55,
             label=spec.company_label,
             facecolor=INK,
-            clip_box=clip,  # as an axes clips its bars
+            clip_box=clip,
         )
     ]
     _values(figure, data, company, list(spec.scores), bold=True)
@@ -473,18 +515,26 @@ def _bar_row(
     height: float,
     *,
     label: str,
+    clip_box: Bbox,
     **style: Any,
 ) -> Rectangle:
-    """Horizontal bars from 0 to each value, centred on their positions; the first, as the
-    legend's handle."""
-    bars = [
-        Rectangle((0, position - height / 2), value, height, zorder=2, transform=data, **style)
-        for position, value in zip(positions, values, strict=True)
+    """Horizontal bars from 0 to each value, centred on their positions, drawn as one artist;
+    a bar of their style and label, as the legend's handle."""
+    lows = [position - height / 2 for position in positions]
+    corners = [
+        ((0, low), (value, low), (value, low + height), (0, low + height))
+        for low, value in zip(lows, values, strict=True)
     ]
-    for bar in bars:
-        figure.add_artist(bar)
-    bars[0].set_label(label)
-    return bars[0]
+    bars = PolyCollection(
+        corners,
+        zorder=2,
+        joinstyle="miter",  # as a single bar's corners are drawn
+        transform=data,
+        clip_box=clip_box,  # as an axes clips its bars
+        **style,
+    )
+    figure.add_artist(bars)
+    return Rectangle((0, 0), 1, 1, label=label, **style)
 
 
 @dataclass(frozen=True)
