@@ -9,9 +9,13 @@ shares (PDF_RENDERERS of them, see assessment/report/renderer.py). Command-line 
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 preload_app = True
+#: The workers' heartbeat file, touched on every turn of a worker's loop: in memory where the
+#: system has /dev/shm (gunicorn's advice: on a disk, each touch is a metadata write).
+worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
 
 
 def _dispose_engines(*, close: bool) -> None:

@@ -33,11 +33,13 @@ def take(kind: str, limit: int, window_minutes: int, about: str | None = None) -
     """
     client = client_pseudonym(about)
     since = utcnow() - timedelta(minutes=window_minutes)
-    done = db.session.scalar(
-        select(func.count())
-        .select_from(RateEvent)
+    recent = (
+        select(RateEvent.id)
         .where(RateEvent.kind == kind, RateEvent.client == client, RateEvent.at >= since)
+        .limit(limit)  # counting stops at the limit: many clients may share one address
+        .subquery()
     )
+    done = db.session.scalar(select(func.count()).select_from(recent))
     if (done or 0) >= limit:
         return False
     db.session.add(RateEvent(kind=kind, client=client))
