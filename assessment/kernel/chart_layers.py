@@ -117,11 +117,7 @@ class _Renderer(RendererSVG):
         Matplotlib asks a renderer for these first and reads the font's tables itself only
         when the renderer does not know them; it does so for every text it lays out.
         """
-        key = hash(prop)
-        metrics = _line_heights.get(key)
-        if metrics is None:
-            metrics = _line_heights[key] = _font_height_metrics(prop)
-        return metrics
+        return line_metrics(prop)
 
 
 def text_extent(text: str, prop: FontProperties) -> tuple[float, float, float]:
@@ -133,6 +129,16 @@ def text_extent(text: str, prop: FontProperties) -> tuple[float, float, float]:
     lowest_ascent, lowest_descent, _gap = renderer._get_font_height_metrics(prop)
     ascent = max(height - descent, lowest_ascent, line_height - line_descent)
     return width, ascent, max(descent, lowest_descent)
+
+
+def line_metrics(prop: FontProperties) -> tuple[float, float, float]:
+    """A font's ascent, descent and line gap in points at its size, read from its tables once
+    per process."""
+    key = hash(prop)
+    metrics = _line_heights.get(key)
+    if metrics is None:
+        metrics = _line_heights[key] = _font_height_metrics(prop)
+    return metrics
 
 
 @lru_cache(maxsize=1)

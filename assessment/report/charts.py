@@ -19,10 +19,10 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Polygon, Rectangle
-from matplotlib.text import Text
 from matplotlib.textpath import text_to_path
 from matplotlib.transforms import Bbox, IdentityTransform, Transform
 
+from ..kernel.chart_labels import Label
 from ..kernel.chart_layers import DPI, text_extent
 from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
@@ -241,14 +241,12 @@ def _radar_marks(spec: ChartSpec, figure: Figure, data: Transform) -> None:
         )
     for ring in _rings(spec):  # over the polygons, so that a line never hides a number
         figure.add_artist(
-            Text(
-                0.015,
-                ring / 100 + 0.01,
+            Label(
+                (0.015, ring / 100 + 0.01),
                 str(round(ring)),
                 color="#444",
-                va="bottom",
-                fontsize=9,
-                zorder=3,
+                vertical="bottom",
+                size=9,
                 transform=data,
             )
         )
@@ -323,13 +321,13 @@ def _legend_entry(figure: Figure, handle: Artist, x: float, baseline: float) -> 
         swatch = Rectangle((x, baseline), HANDLE_LENGTH, HANDLE_HEIGHT)
         swatch.update_from(handle)
         parts = [swatch]
-    label = Text(x + HANDLE_LENGTH + HANDLE_PAD, baseline, str(handle.get_label()))
-    label.set_verticalalignment("baseline")
-    for part in (*parts, label):
+    for part in parts:
         part.set_transform(IdentityTransform())
         part.set_clip_box(None)
         part.set_zorder(5)
         figure.add_artist(part)
+    name = (x + HANDLE_LENGTH + HANDLE_PAD, baseline)
+    figure.add_artist(Label(name, str(handle.get_label()), transform=IdentityTransform(), zorder=5))
 
 
 def _polygon(
@@ -370,16 +368,13 @@ def _values(
     """Write each value just right of its bar."""
     for position, value in zip(positions, values, strict=True):
         figure.add_artist(
-            Text(
-                value + 1.2,
-                position,
+            Label(
+                (value + 1.2, position),
                 str(display_score(Fraction(value))),
-                va="center",
-                ha="left",
                 color="#111",
-                fontweight="bold" if bold else "normal",
-                fontsize=9,
-                zorder=3,
+                vertical="center",
+                size=9,
+                weight="bold" if bold else "normal",
                 transform=data,
             )
         )
