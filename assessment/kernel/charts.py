@@ -13,6 +13,7 @@ import io
 import json
 import re
 import textwrap
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -30,6 +31,12 @@ STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
 }
+# Every chart of the process is drawn in the house style, so the process keeps it set: a context
+# per chart would copy and restore all of matplotlib's settings each time (a sixth of a chart's
+# cost), and threads entering and leaving such contexts at once could restore the defaults under
+# a chart another thread is drawing.
+matplotlib.rcParams.update(STYLE)
+_STYLE_SET = {key: matplotlib.rcParams[key] for key in STYLE}
 #: A chart's key, or the start of it (at least 16 hexadecimal digits) as a URL carries it.
 VERSION = re.compile(r"[0-9a-f]{16,64}")
 
@@ -73,10 +80,19 @@ def figure_svg(figure: Figure) -> bytes:
 
 def draw(chart: Chart) -> bytes:
     """Draw a chart as SVG bytes in the house style (a layered chart on its frame)."""
-    with matplotlib.rc_context(STYLE):
+    with _house_style():
         if hasattr(chart, "marks"):
             return layered_svg(chart).encode("utf-8")
         return figure_svg(chart.figure())
+
+
+def _house_style() -> AbstractContextManager[Any]:
+    """Nothing to do while the process keeps the house style; should anything have changed
+    matplotlib's settings, a context that sets it for this chart."""
+    current = matplotlib.rcParams
+    if all(current[key] == value for key, value in _STYLE_SET.items()):
+        return nullcontext()
+    return matplotlib.rc_context(STYLE)
 
 
 def chart_svg(chart: Chart, folder: Path) -> bytes:

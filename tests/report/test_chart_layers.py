@@ -165,3 +165,12 @@ def test_a_topic_at_the_side_of_the_radar_is_wrapped_to_the_room_there() -> None
     lines = [text for text, _start, _end in text_extents(svg)]
     assert "Strategie und" in lines and "Führung" in lines, "at the top: lines of 18 characters"
     assert "Daten und" in lines and "Analytik" in lines, "at the side: shorter lines"
+
+
+def test_a_chart_is_drawn_in_the_house_style_whatever_else_changed_matplotlibs_settings() -> None:
+    chart = spec("bars", (30.0, 45.5, 0.0, 100.0))
+    expected = draw(chart)
+    with matplotlib.rc_context({"font.size": 20, "svg.fonttype": "path"}):
+        changed = draw(chart)
+    assert changed == expected
+    assert b"font-size: 9px" in changed and b"<text" in changed
