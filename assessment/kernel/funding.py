@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from ..extensions import db
 from ..questionnaire import Questionnaire
@@ -46,14 +46,19 @@ def programmes_for(
     return sorted(matches, key=lambda match: (match.conditional, match.state == "upcoming"))
 
 
-def record_shown(assessment_id: int, programme_ids: Iterable[str]) -> None:
-    """Remember which programmes a check's report shows (replacing what it showed before), in
-    the caller's transaction."""
-    db.session.execute(delete(FundingShown).where(FundingShown.assessment_id == assessment_id))
-    db.session.add_all(
-        FundingShown(assessment_id=assessment_id, programme_id=programme_id)
+def record_shown(
+    assessment_id: int, programme_ids: Iterable[str], *, replacing: bool = True
+) -> None:
+    """Remember which programmes a check's report shows, in the caller's transaction
+    (``replacing`` what it showed before; a check submitted just now showed nothing yet)."""
+    if replacing:
+        db.session.execute(delete(FundingShown).where(FundingShown.assessment_id == assessment_id))
+    rows = [
+        {"assessment_id": assessment_id, "programme_id": programme_id}
         for programme_id in dict.fromkeys(programme_ids)
-    )
+    ]
+    if rows:
+        db.session.execute(insert(FundingShown), rows)
 
 
 def shown_programmes(assessment_id: int) -> list[str]:

@@ -330,10 +330,13 @@ def _touch_statement(*, respondent: bool) -> Update:
     )
 
 
-def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
+def submit(
+    assessment: Assessment, questionnaire: Questionnaire, answers: dict[str, Any] | None = None
+) -> bool:
     """Submit the answers once; a second submit changes nothing. True if this call submitted.
-    A team check stores the combined result, how many answered and the largest spread."""
-    values, scores, programmes = _result(assessment, questionnaire, local_today())
+    A team check stores the combined result, how many answered and the largest spread.
+    ``answers``: the check's stored answers, when the caller has read them already."""
+    values, scores, programmes = _result(assessment, questionnaire, local_today(), answers)
     statement = (
         update(Assessment)
         .where(*_still_open(assessment))
@@ -349,16 +352,19 @@ def submit(assessment: Assessment, questionnaire: Questionnaire) -> bool:
             .where(TeamRound.assessment_id == assessment.id, TeamRound.closed_at.is_(None))
             .values(closed_at=utcnow())
         )
-        db.session.add_all(scores)
-        record_shown(assessment.id, programmes)
+        _store_scores(scores)
+        record_shown(assessment.id, programmes, replacing=False)
     db.session.commit()
     db.session.refresh(assessment)
     return changed
 
 
 def _result(
-    assessment: Assessment, questionnaire: Questionnaire, day: date
-) -> tuple[dict[str, Any], list[DimensionScore], list[str]]:
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    day: date,
+    answers: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
     """The stored result of a check: its columns, a row per assessed dimension, and the funding
     programmes its report shows (matched on ``day``, the day of submission); of a team check
     the combined result, how many answered and the largest spread."""
@@ -366,7 +372,8 @@ def _result(
     if team is not None:
         result = team.combined
     else:
-        result = score_assessment(questionnaire, stored_answers(assessment))
+        own = stored_answers(assessment) if answers is None else answers
+        result = score_assessment(questionnaire, own)
     values = {
         "team_size": len(team.respondents) if team is not None else None,
         "team_spread": _largest_range(team) if team is not None else None,
@@ -374,12 +381,12 @@ def _result(
         "overall_level": result.level.id if result.level is not None else None,
     }
     scores = [
-        DimensionScore(
-            assessment_id=assessment.id,
-            dimension_id=dimension.dimension.id,
-            score=float(dimension.score),
-            level=dimension.level.id,
-        )
+        {
+            "assessment_id": assessment.id,
+            "dimension_id": dimension.dimension.id,
+            "score": float(dimension.score),
+            "level": dimension.level.id,
+        }
         for dimension in result.assessed
         if dimension.score is not None and dimension.level is not None
     ]
@@ -397,10 +404,17 @@ def _store_again(assessment: Assessment) -> None:
     values, scores, programmes = _result(assessment, questionnaire_of(assessment), submitted_on)
     db.session.execute(update(Assessment).where(Assessment.id == assessment.id).values(**values))
     db.session.execute(delete(DimensionScore).where(DimensionScore.assessment_id == assessment.id))
-    db.session.add_all(scores)
+    _store_scores(scores)
     record_shown(assessment.id, programmes)
     if assessment.consent_benchmark:
         peers_changed()
+
+
+def _store_scores(scores: list[dict[str, Any]]) -> None:
+    """Insert a check's dimension scores in one statement (no ORM objects: nothing reads them
+    in this transaction)."""
+    if scores:
+        db.session.execute(insert(DimensionScore), scores)
 
 
 def _largest_range(team: TeamResult) -> float | None:

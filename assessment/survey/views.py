@@ -321,7 +321,7 @@ def review(token: str) -> Any:
             abort(400, _("The form was sent with an unknown button."))
         if form.validate_on_submit() and not missing and assessment.profile_saved_at is not None:
             try:
-                operations.submit(assessment, questionnaire)
+                operations.submit(assessment, questionnaire, answers)
             except operations.RoundClosed:
                 abort(409, ROUND_CLOSED)
             return redirect(_after_submitting(assessment, token))
