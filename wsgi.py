@@ -11,7 +11,15 @@ from assessment import create_app
 #: The templates of the pages every owner sees (the layout, the landing page, the questionnaire,
 #: the report, the error pages). The advisors', partners' and e-mail templates are compiled
 #: where they are first used: compiling all of them would delay every start by half a second.
-SHARED_TEMPLATES = ("base.html", "index.html", "macros.html", "survey/", "report/", "errors/")
+SHARED_TEMPLATES = (
+    "base.html",
+    "centre/_",
+    "index.html",
+    "macros.html",
+    "survey/",
+    "report/",
+    "errors/",
+)
 
 
 def load_shared(app: Flask) -> None:

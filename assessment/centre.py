@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import mimetypes
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+)
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .catalogue import current_centre
-from .i18n import localize
+from .i18n import current_language, localize
 from .kernel.peers import MIN_GROUP
 from .questionnaire import Text
 from .questionnaire.markdown import render_markdown
@@ -80,10 +89,27 @@ def logo() -> Response:
     return response.make_conditional(request)
 
 
+def site_fragment(name: str) -> Markup:
+    """A part of every page that is the same on each, the brand or the footer
+    (``templates/centre/_<name>.html``): rendered once per language and application root, as a
+    page has a few dozen links and texts in them."""
+    found: dict[tuple[str, str, str], Markup] = current_app.extensions.setdefault(
+        "site_fragments", {}
+    )
+    root = request.script_root if has_request_context() else ""
+    key = (name, current_language(), root)
+    html = found.get(key)
+    if html is None:
+        # our own autoescaping template, rendered from the centre's checked facts (bandit B704)
+        html = found[key] = Markup(render_template(f"centre/_{name}.html"))  # nosec B704
+    return html
+
+
 def init_app(app: Flask) -> None:
-    """Register the legal pages, and give every template the centre."""
+    """Register the legal pages, and give every template the centre and its fragments."""
     app.register_blueprint(bp)
     app.jinja_env.globals["current_centre"] = current_centre
+    app.jinja_env.globals["site_fragment"] = site_fragment
     app.jinja_env.globals["LEGAL_PAGES"] = LEGAL_PAGES
     app.jinja_env.globals["benchmark_min_firms"] = benchmark_min_firms
 
