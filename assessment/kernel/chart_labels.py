@@ -17,7 +17,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import Transform
 
-from .chart_layers import line_metrics
+from .chart_layers import line_extent
 
 #: Where the label's point is on its line: at the baseline, the line's bottom, middle or top.
 Vertical = Literal["baseline", "bottom", "center", "top"]
@@ -67,11 +67,5 @@ class Label(Artist):
         """How far the baseline lies above the label's point, in pixels."""
         if self.vertical == "baseline":
             return 0.0
-        _width, height, descent = renderer.get_text_width_height_descent(
-            self.text, self.font, False
-        )
-        scale = renderer.points_to_pixels(1.0)
-        lowest_ascent, lowest_descent, _gap = line_metrics(self.font)
-        ascent = max(height - descent, lowest_ascent * scale)
-        descent = max(descent, lowest_descent * scale)
+        _width, ascent, descent = line_extent(renderer, self.text, self.font)
         return {"bottom": descent, "center": (descent - ascent) / 2, "top": -ascent}[self.vertical]

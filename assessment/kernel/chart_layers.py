@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager, get_font
@@ -120,15 +121,24 @@ class _Renderer(RendererSVG):
         return line_metrics(prop)
 
 
-def text_extent(text: str, prop: FontProperties) -> tuple[float, float, float]:
-    """A line of text's width, ascent and descent in points as matplotlib lays it out beside
-    other text: at least as high and deep as the font's lines."""
-    renderer = _measuring_renderer()
+def line_extent(
+    renderer: RendererBase, text: str, prop: FontProperties
+) -> tuple[float, float, float]:
+    """A line of text's width, ascent and descent in pixels as matplotlib's Text lays out one
+    line: at least as high and deep as the font's lines."""
     width, height, descent = renderer.get_text_width_height_descent(text, prop, False)
+    scale = renderer.points_to_pixels(1.0)
+    lowest_ascent, lowest_descent, _gap = line_metrics(prop)
+    return width, max(height - descent, lowest_ascent * scale), max(descent, lowest_descent * scale)
+
+
+def text_extent(text: str, prop: FontProperties) -> tuple[float, float, float]:
+    """A line of text's width, ascent and descent in points as a legend lays it out beside
+    other entries: at least as high as "lp" too."""
+    renderer = _measuring_renderer()
+    width, ascent, descent = line_extent(renderer, text, prop)
     _, line_height, line_descent = renderer.get_text_width_height_descent("lp", prop, False)
-    lowest_ascent, lowest_descent, _gap = renderer._get_font_height_metrics(prop)
-    ascent = max(height - descent, lowest_ascent, line_height - line_descent)
-    return width, ascent, max(descent, lowest_descent)
+    return width, max(ascent, line_height - line_descent), descent
 
 
 def line_metrics(prop: FontProperties) -> tuple[float, float, float]:
