@@ -28,7 +28,7 @@ from ..kernel.charts import INK, spec_key, wrap_label
 from ..questionnaire.scoring import display_score
 
 #: Bump when the drawing code changes, so that cached charts are drawn anew.
-CHART_VERSION = 11
+CHART_VERSION = 12
 PEER = "#303030"
 EARLIER = "#5f5f5f"  # the earlier check: mid grey, dotted, hollow diamonds
 #: The narrow variants' width: on a phone they are shown at about this size, so that 9 pt text
@@ -36,8 +36,12 @@ EARLIER = "#5f5f5f"  # the earlier check: mid grey, dotted, hollow diamonds
 NARROW_WIDTH = 3.9
 #: The wide variants' width, in inches.
 WIDE_WIDTH = 6.6
+#: Where the wide bars' axes start and end, as fractions of the chart's width.
+WIDE_BARS = (0.36, 0.94)
 #: The charts' text size in points (kernel/charts.py's style).
 FONT_SIZE = 9
+#: The least room, in points, between two levels' names written over the wide bars' bands.
+NAME_GAP = 0.5 * FONT_SIZE
 #: The legend's layout in points, as matplotlib's legend has it: the room kept free around it
 #: (borderaxespad) and inside it (borderpad), a handle's length and height, the gaps between a
 #: handle and its name, between entries side by side and between lines.
@@ -48,6 +52,8 @@ HANDLE_HEIGHT = 0.7 * FONT_SIZE
 HANDLE_PAD = 0.8 * FONT_SIZE
 COLUMN_GAP = 2.0 * FONT_SIZE
 LEGEND_SPACING = 0.5 * FONT_SIZE
+#: From one baseline to the next within a name the legend wraps (matplotlib's line spacing).
+LINE_SPACING = 1.2 * FONT_SIZE
 BANDS = ("#f3f3f3", "#e2e2e2", "#cfcfcf", "#bdbdbd", "#ababab", "#9a9a9a")
 
 
@@ -89,13 +95,30 @@ class ChartSpec:
         return tuple(label for label, is_shown in shown if is_shown)
 
     @cached_property
+    def levels_in_legend(self) -> bool:
+        """Whether the legend names the levels: on narrow bars, and on wide bars where a level's
+        name is wider than its band (many levels, or long names)."""
+        if self.kind.startswith("radar"):
+            return False
+        return self.narrow or not _names_fit_bands(self.level_starts, self.level_labels)
+
+    @cached_property
+    def legend_entries(self) -> tuple[tuple[str, ...], ...]:
+        """The legend's names (the levels' too where it names them), each as the lines it
+        takes when entries stand one per line: a name wider than the chart is wrapped."""
+        names = (*self.legend_labels, *(self.level_labels if self.levels_in_legend else ()))
+        return tuple(_wrapped(name, _legend_room(self.narrow)) for name in names)
+
+    @cached_property
     def legend_lines(self) -> int:
-        """The lines of the legend below a wide chart: two entries side by side where they fit
-        the chart's width, else one entry per line."""
+        """The lines of the legend below the chart: on wide charts two entries side by side
+        where they fit the chart's width; else (and wherever the legend names the levels) one
+        entry below the other, a long one on several lines."""
         labels = self.legend_labels
-        if len(labels) <= 2 and _side_by_side(labels) <= WIDE_WIDTH * DPI - 2 * LEGEND_MARGIN:
+        fit = _side_by_side(labels) <= WIDE_WIDTH * DPI - 2 * LEGEND_MARGIN
+        if len(labels) <= 2 and fit and not (self.narrow or self.levels_in_legend):
             return 1
-        return len(labels)
+        return sum(len(lines) for lines in self.legend_entries)
 
     @property
     def legend_space(self) -> float:
@@ -261,6 +284,25 @@ def _side_by_side(labels: tuple[str, ...]) -> float:
     return entries + handles + (len(labels) - 1) * COLUMN_GAP + 2 * LEGEND_PAD
 
 
+def _legend_room(narrow: bool) -> float:
+    """The width in points a name has in a legend of one entry per line."""
+    width = (NARROW_WIDTH if narrow else WIDE_WIDTH) * DPI
+    return width - 2 * (LEGEND_MARGIN + LEGEND_PAD) - HANDLE_LENGTH - HANDLE_PAD
+
+
+def _wrapped(name: str, room: float) -> tuple[str, ...]:
+    """A legend's name in lines of at most ``room`` points, broken between words."""
+    if _text_width(name) <= room:
+        return (name,)
+    lines: list[str] = []
+    for word in name.split():
+        if lines and _text_width(f"{lines[-1]} {word}") <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)  # a word wider than the room keeps a line of its own
+    return tuple(lines)
+
+
 @lru_cache(maxsize=1024)
 def _text_width(text: str) -> float:
     """The width in points of a line of text in the charts' font."""
@@ -299,15 +341,26 @@ def _legend(figure: Figure, spec: ChartSpec, handles: list[Artist]) -> None:
             _legend_entry(figure, handle, x, y)
             x += entry + COLUMN_GAP
         return
-    x = centre - max(HANDLE_LENGTH + HANDLE_PAD + found[0] for found in extents) / 2
+    room = _legend_room(spec.narrow)
+    entries = [_wrapped(str(handle.get_label()), room) for handle in handles]
+    widest = max(text_extent(line, prop)[0] for entry in entries for line in entry)
+    x = centre - (HANDLE_LENGTH + HANDLE_PAD + widest) / 2
     y = LEGEND_MARGIN + LEGEND_PAD  # the lowest entry's bottom; entries are stacked upwards
-    for handle, (_width, ascent, descent) in reversed(list(zip(handles, extents, strict=True))):
-        _legend_entry(figure, handle, x, y + descent)
-        y += max(HANDLE_HEIGHT, ascent) + descent + LEGEND_SPACING
+    for handle, entry in reversed(list(zip(handles, entries, strict=True))):
+        last = y + text_extent(entry[-1], prop)[2]  # a long name's lines go down from its first
+        baselines = [last + LINE_SPACING * below for below in range(len(entry) - 1, -1, -1)]
+        _legend_entry(figure, handle, x, baselines[0], entry[0])
+        for line, baseline in zip(entry[1:], baselines[1:], strict=True):
+            at = (x + HANDLE_LENGTH + HANDLE_PAD, baseline)
+            figure.add_artist(Label(at, line, transform=IdentityTransform(), zorder=5))
+        y = baselines[0] + max(HANDLE_HEIGHT, text_extent(entry[0], prop)[1]) + LEGEND_SPACING
 
 
-def _legend_entry(figure: Figure, handle: Artist, x: float, baseline: float) -> None:
-    """One entry of the legend: the series' handle and its name, on a baseline (in points)."""
+def _legend_entry(
+    figure: Figure, handle: Artist, x: float, baseline: float, name: str | None = None
+) -> None:
+    """One entry of the legend: the series' handle and its name (or the name's first line), on
+    a baseline (in points)."""
     if isinstance(handle, Line2D):  # a stretch of the line, its marker in the middle
         middle = baseline + HANDLE_HEIGHT / 2
         stretch = Line2D((x, x + HANDLE_LENGTH), (middle, middle))
@@ -326,8 +379,9 @@ def _legend_entry(figure: Figure, handle: Artist, x: float, baseline: float) -> 
         part.set_clip_box(None)
         part.set_zorder(5)
         figure.add_artist(part)
-    name = (x + HANDLE_LENGTH + HANDLE_PAD, baseline)
-    figure.add_artist(Label(name, str(handle.get_label()), transform=IdentityTransform(), zorder=5))
+    at = (x + HANDLE_LENGTH + HANDLE_PAD, baseline)
+    text = str(handle.get_label()) if name is None else name
+    figure.add_artist(Label(at, text, transform=IdentityTransform(), zorder=5))
 
 
 def _polygon(
@@ -386,23 +440,22 @@ def _bars_frame(spec: ChartSpec) -> tuple[Figure, Axes]:
     ticks = [wrap_label(label, 16 if spec.narrow else 30) for label in spec.labels]
     # A row is as tall as its longest label needs (9 pt lines), at least half an inch.
     pitch = max(0.5, 0.16 * max(tick.count("\n") + 1 for tick in ticks) + 0.08)
-    if spec.narrow:  # the legend names the series and the levels, one per line
-        legend_lines = 1 + spec.has_peers + spec.has_earlier + len(spec.level_labels)
-        extra, bottom = 0.19 * legend_lines + 0.1, 0.5
+    if spec.levels_in_legend:  # the legend names the series and the levels, one per line
+        extra, bottom = 0.19 * spec.legend_lines + 0.1, 0.5
     else:
         extra, bottom = spec.legend_space, 0.95
     height = pitch * count + 1.4 + extra
     figure = Figure(figsize=(NARROW_WIDTH if spec.narrow else WIDE_WIDTH, height), dpi=DPI)
     figure.subplots_adjust(
-        left=0.44 if spec.narrow else 0.36,
-        right=0.92 if spec.narrow else 0.94,  # room for a value of 100 beside its bar
-        top=1 - (0.15 if spec.narrow else 0.35) / height,
+        left=0.44 if spec.narrow else WIDE_BARS[0],
+        right=0.92 if spec.narrow else WIDE_BARS[1],  # room for a value of 100 beside its bar
+        top=1 - (0.15 if spec.levels_in_legend else 0.35) / height,
         bottom=(bottom + extra) / height,
     )
     axes = figure.add_subplot()
     for index, (start, end) in enumerate(pairwise(_edges(spec))):
         axes.axvspan(start, end, color=BANDS[index % len(BANDS)], zorder=0, linewidth=0)
-        if not spec.narrow:  # no room for the levels' names on the bands: the legend names them
+        if not spec.levels_in_legend:
             axes.text(
                 (start + end) / 2,
                 -0.75,
@@ -412,7 +465,7 @@ def _bars_frame(spec: ChartSpec) -> tuple[Figure, Axes]:
                 color="#222",
             )
     axes.set_yticks(range(count), ticks)
-    axes.set_ylim(count - 0.5, -0.6 if spec.narrow else -1.1)
+    axes.set_ylim(count - 0.5, -0.6 if spec.levels_in_legend else -1.1)
     axes.set_xlim(0, 100)
     axes.set_xticks(range(0, 101, 25 if spec.narrow else 10))
     for side in ("top", "right", "left"):  # the left one is drawn over the bars, with them
@@ -424,10 +477,23 @@ def _edges(spec: ChartSpec) -> list[float]:
     return [*spec.level_starts, 100]
 
 
+def _names_fit_bands(starts: tuple[float, ...], names: tuple[str, ...]) -> bool:
+    """Whether the levels' names, each centred over its band of the wide bars, keep apart from
+    one another and stay inside the chart."""
+    width = WIDE_WIDTH * DPI
+    per_score = width * (WIDE_BARS[1] - WIDE_BARS[0]) / 100  # points per point of score
+    spans = []
+    for name, (start, end) in zip(names, pairwise([*starts, 100]), strict=True):
+        centre, half = width * WIDE_BARS[0] + (start + end) / 2 * per_score, _text_width(name) / 2
+        spans.append((centre - half, centre + half))
+    apart = all(left[1] + NAME_GAP <= right[0] for left, right in pairwise(spans))
+    return apart and spans[0][0] >= 0 and spans[-1][1] <= width
+
+
 def _bars_marks(spec: ChartSpec, figure: Figure, data: Transform, clip: Bbox) -> None:
     """The firm's bars, the peers' bars, the earlier check's diamonds, the values, the legend."""
     count = len(spec.labels)
-    bottom, top = count - 0.5, -0.6 if spec.narrow else -1.1
+    bottom, top = count - 0.5, -0.6 if spec.levels_in_legend else -1.1
     figure.add_artist(
         Line2D(
             (0, 0),
@@ -494,7 +560,7 @@ def _bars_marks(spec: ChartSpec, figure: Figure, data: Transform, clip: Bbox) ->
         )
         figure.add_artist(diamonds)
         handles.append(diamonds)
-    if spec.narrow:
+    if spec.levels_in_legend:
         handles += [
             Rectangle((0, 0), 1, 1, color=BANDS[index % len(BANDS)], linewidth=0, label=label)
             for index, label in enumerate(spec.level_labels)

@@ -72,6 +72,11 @@ CHARTS = {
     "bars, a line each": spec("bars", peer_label=LONG_PEERS),
     "radar, three entries": spec("radar", **EARLIER),
     "narrow bars with the levels": spec("bars-narrow", **EARLIER),
+    "wide bars with five levels": spec(
+        "bars",
+        level_starts=(0, 20, 40, 60, 80),
+        level_labels=("Einsteigerin", "Entdeckerin", "Fortgeschrittene", "Vorreiterin", "Profi"),
+    ),
     "radar without peers": spec("radar", peers=(None,) * 4),
 }
 
@@ -86,9 +91,9 @@ def test_the_legend_is_laid_out_as_matplotlibs_legend(
     root = ET.fromstring(svg)
     size = [float(root.get(side).removesuffix("pt")) / 72 for side in ("width", "height")]
     names = list(chart.legend_labels)
-    if chart.narrow:
+    if chart.levels_in_legend:
         names += list(chart.level_labels)
-    side_by_side = chart.legend_lines == 1 and not chart.narrow
+    side_by_side = chart.legend_lines == 1
     with matplotlib.rc_context(STYLE):
         reference = Figure(figsize=size, dpi=72)
         handles = [Line2D([], [], label=entry) for entry in names]

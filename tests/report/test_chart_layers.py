@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from itertools import pairwise
 
 import matplotlib
 import pytest
@@ -67,7 +68,7 @@ def test_a_chart_shows_the_same_texts_as_in_one_figure(kind: str) -> None:
         whole = texts(figure_svg(chart.figure()))
     assert Counter(layered) == Counter(whole)
     for expected in ("Ihr Unternehmen", PEERS, "Ihr Check vom 3. März 2026"):
-        assert expected in layered
+        assert expected in " ".join(layered), "on its line or, where it is long, its lines"
     if kind.startswith("bars"):
         for value in ("30", "46", "0", "100", "40", "60", "56"):  # whole points
             assert value in layered, f"the value {value} is written beside its bar"
@@ -174,3 +175,81 @@ def test_a_chart_is_drawn_in_the_house_style_whatever_else_changed_matplotlibs_s
         changed = draw(chart)
     assert changed == expected
     assert b"font-size: 9px" in changed and b"<text" in changed
+
+
+FIVE_LEVELS = {
+    "level_starts": (0, 20, 40, 60, 80),
+    "level_labels": (
+        "Einsteigerin",
+        "Entdeckerin",
+        "Fortgeschrittene",
+        "Vorreiterin",
+        "Spitzenreiterin",
+    ),
+}
+
+
+def placed_texts(svg: bytes) -> list[tuple[str, float, float, float]]:
+    """Each text's content, where it starts and ends, and its baseline (points from the top)."""
+    root = ET.fromstring(svg)
+    baselines = []
+    for element in root.iter(f"{SVG}text"):
+        y = element.get("y")
+        if y is None:
+            y = re.search(r"translate\([-\d.]+ ([-\d.]+)", element.get("transform", "")).group(1)
+        baselines.append(float(y))
+    return [(*extent, y) for extent, y in zip(text_extents(svg), baselines, strict=True)]
+
+
+def test_the_levels_names_stand_on_their_bands_while_they_keep_apart() -> None:
+    """The sample's German names, the longest of them as wide as its band, are written over
+    the bands, side by side with room between them."""
+    names = ("Einsteiger", "Entdecker", "Fortgeschritten", "Vorreiter")
+    chart = spec("bars", (30.0, 45.5, 0.0, 100.0), level_labels=names)
+    assert not chart.levels_in_legend
+    found = [text for text in placed_texts(draw(chart)) if text[0] in names]
+    assert [text for text, *_rest in found] == list(names)
+    assert len({baseline for *_rest, baseline in found}) == 1, "on one line above the bars"
+    for left, right in pairwise(found):
+        assert left[2] + 4 <= right[1], f"{left[0]!r} runs into {right[0]!r}"
+
+
+@pytest.mark.parametrize("earlier", [(), (20.0, None, 10.0, 90.0)])
+def test_levels_whose_names_would_run_into_each_other_are_named_in_the_legend(
+    earlier: tuple[float | None, ...],
+) -> None:
+    """Five levels with long names do not fit over the wide bars' bands: the legend names them
+    below the chart, one per line as on narrow bars, inside the chart."""
+    chart = spec(
+        "bars", (30.0, 45.5, 0.0, 100.0), earlier=earlier, earlier_label="Ihr Check", **FIVE_LEVELS
+    )
+    svg = draw(chart)
+    root = ET.fromstring(svg)
+    width, height = (float(root.get(side).removesuffix("pt")) for side in ("width", "height"))
+    texts = placed_texts(svg)
+    entries = [*chart.legend_labels, *FIVE_LEVELS["level_labels"]]
+    named = sorted((text for text in texts if text[0] in entries), key=lambda text: text[3])
+    assert [text[0] for text in named] == entries, "each named once, from top to bottom"
+    assert len({round(text[1], 3) for text in named}) == 1, "one entry below the other"
+    found = {text: (start, end, baseline) for text, start, end, baseline in texts}
+    baselines = [found[entry][2] for entry in entries]
+    scale = max(baseline for text, (*_x, baseline) in found.items() if text not in entries)
+    assert scale < baselines[0], "below the bars and their scale"
+    for entry in entries:
+        start, end, baseline = found[entry]
+        assert start >= 0 and end <= width and baseline < height, f"{entry!r} leaves the chart"
+
+
+def test_a_name_too_long_for_a_narrow_chart_is_wrapped_inside_it() -> None:
+    """On a phone the peers' long name takes two lines of the legend, not more room than the
+    chart has; its lines stand one under the other, beside the peers' swatch."""
+    chart = spec("bars-narrow", (30.0, 45.5, 0.0, 100.0))
+    svg = draw(chart)
+    width = float(ET.fromstring(svg).get("width").removesuffix("pt"))
+    texts = placed_texts(svg)
+    for text, start, end, _baseline in texts:
+        assert start >= 0 and end <= width, f"{text!r} runs out of the chart"
+    lines = [text for text in texts if text[0] in PEERS and text[0] != PEERS]
+    assert " ".join(text[0] for text in lines) == PEERS
+    assert len(lines) == 2 and lines[0][1] == lines[1][1], "one under the other"
+    assert lines[1][3] - lines[0][3] == pytest.approx(1.2 * 9)
