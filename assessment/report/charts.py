@@ -96,11 +96,11 @@ class ChartSpec:
 
     @cached_property
     def levels_in_legend(self) -> bool:
-        """Whether the legend names the levels: on narrow bars, and on wide bars where a level's
-        name is wider than its band (many levels, or long names)."""
+        """Whether the legend names the levels: on narrow bars, and on wide bars where their names
+        over the bands would run into each other or out of the chart (many levels, long names)."""
         if self.kind.startswith("radar"):
             return False
-        return self.narrow or not _names_fit_bands(self.level_starts, self.level_labels)
+        return self.narrow or not _names_fit_bands(self)
 
     @cached_property
     def legend_entries(self) -> tuple[tuple[str, ...], ...]:
@@ -331,9 +331,9 @@ def _legend(figure: Figure, spec: ChartSpec, handles: list[Artist]) -> None:
     Laid out as matplotlib's legend lays out its entries (``loc="lower center"``, no frame), but
     drawn as plain artists: its boxes cost half of the marks' drawing."""
     prop = FontProperties(size=FONT_SIZE)
-    extents = [text_extent(str(handle.get_label()), prop) for handle in handles]
     centre = figure.get_figwidth() * DPI / 2
     if spec.legend_lines == 1 and not spec.narrow:
+        extents = [text_extent(str(handle.get_label()), prop) for handle in handles]
         entries = [HANDLE_LENGTH + HANDLE_PAD + found[0] for found in extents]
         x = centre - (sum(entries) + COLUMN_GAP * (len(entries) - 1)) / 2
         y = LEGEND_MARGIN + LEGEND_PAD + max(found[2] for found in extents)
@@ -477,13 +477,13 @@ def _edges(spec: ChartSpec) -> list[float]:
     return [*spec.level_starts, 100]
 
 
-def _names_fit_bands(starts: tuple[float, ...], names: tuple[str, ...]) -> bool:
+def _names_fit_bands(spec: ChartSpec) -> bool:
     """Whether the levels' names, each centred over its band of the wide bars, keep apart from
     one another and stay inside the chart."""
     width = WIDE_WIDTH * DPI
     per_score = width * (WIDE_BARS[1] - WIDE_BARS[0]) / 100  # points per point of score
     spans = []
-    for name, (start, end) in zip(names, pairwise([*starts, 100]), strict=True):
+    for name, (start, end) in zip(spec.level_labels, pairwise(_edges(spec)), strict=True):
         centre, half = width * WIDE_BARS[0] + (start + end) / 2 * per_score, _text_width(name) / 2
         spans.append((centre - half, centre + half))
     apart = all(left[1] + NAME_GAP <= right[0] for left, right in pairwise(spans))
