@@ -34,6 +34,8 @@ from .listing import Filters, start_of_day
 
 #: A figure that leaves the centre must rest on at least this many firms.
 MIN_FIRMS = 5
+#: How many rows the figures that read one row per referral or change take at a time.
+BATCH = 5000
 #: The funnel's stages, in order.
 STAGES = ("started", "submitted", "shared", "consultation", "referred", "project_started")
 STAGE_LABELS = {

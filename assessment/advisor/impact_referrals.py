@@ -27,7 +27,7 @@ from ..i18n import localize
 from ..kernel.models import Assessment
 from ..questionnaire import Questionnaire
 from ..referrals.models import ANSWERS, STATES, Referral, ReferralEvent
-from .impact import Tally, in_period, without_period
+from .impact import BATCH, Tally, in_period, without_period
 from .listing import Filters
 
 
@@ -133,7 +133,7 @@ def referral_figures(
     filters: Filters, advisor_id: int | None, questionnaire: Questionnaire
 ) -> ReferralFigures:
     """The referrals of the filtered shared checks sent in the period, per partner and topic."""
-    rows = db.session.execute(
+    statement = (
         select(
             Referral.partner_id,
             Referral.state,
@@ -145,7 +145,10 @@ def referral_figures(
             *without_period(filters).conditions(advisor_id),
             *in_period(Referral.created_at, filters),
         )
-    ).all()
+        .execution_options(yield_per=BATCH)
+    )
+    # Plain rows through Core, read a batch at a time: only what is counted is kept.
+    rows = db.session.connection().execute(statement)
     partners: dict[str, _Gathered] = {}
     for partner_id, state, firm, days in rows:
         partners.setdefault(partner_id, _Gathered()).add(state, firm, days)
