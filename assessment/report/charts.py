@@ -341,8 +341,7 @@ def _legend(figure: Figure, spec: ChartSpec, handles: list[Artist]) -> None:
             _legend_entry(figure, handle, x, y)
             x += entry + COLUMN_GAP
         return
-    room = _legend_room(spec.narrow)
-    entries = [_wrapped(str(handle.get_label()), room) for handle in handles]
+    entries = spec.legend_entries  # each handle's name, in the lines it takes
     widest = max(text_extent(line, prop)[0] for entry in entries for line in entry)
     x = centre - (HANDLE_LENGTH + HANDLE_PAD + widest) / 2
     y = LEGEND_MARGIN + LEGEND_PAD  # the lowest entry's bottom; entries are stacked upwards
